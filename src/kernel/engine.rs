@@ -1,0 +1,343 @@
+//! The event loop: the kernel jumps from one interesting tick to the next, handles everything
+//! due then in a fixed order, and lets the schedulers settle before time moves on.
+//!
+//! Order of business at a tick (the same order every time, so answers are reproducible):
+//! 1. CPUs whose switch or CPU stretch ends now, in CPU order (bursts end, quanta expire);
+//! 2. the MLFQ priority boost, if one is due;
+//! 3. timers: devices finishing, sleepers waking, swap transfers ending, aging;
+//! 4. arrivals, into the job queue;
+//! 5. then, until nothing changes: the long-term scheduler admits, the medium-term scheduler
+//!    swaps, newcomers enter the ready queue in the order the rules give, idle CPUs are
+//!    dispatched and preemptive policies preempt.
+
+use super::config::{KernelConfig, Policy, Preempted, TieBreak, Wakeups};
+use super::cpu::{Activity, Cpu};
+use super::devices::Device;
+use super::event::{Event, EventSink, Reason, Transition};
+use super::ids::{CpuId, Pid, Tick};
+use super::process_table::ProcessTable;
+use super::program::SpecIndex;
+use super::scheduler::{Placement, Scheduler};
+use super::state::State;
+use super::timers::{Timer, Timers};
+use super::workload::Workload;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// How a process came to be ready at this tick, which decides its place among the others.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Entry {
+    /// Newly admitted or forked.
+    Arrival,
+    /// Back from I/O, a sleep, a wait or a swap.
+    Wakeup,
+}
+
+/// The simulated kernel. Pure and deterministic: it has no I/O and no clock, and cloning it
+/// is a snapshot that can be stepped again to the same results.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    pub(super) config: Arc<KernelConfig>,
+    pub(super) workload: Workload,
+    pub(super) now: Tick,
+    pub(super) table: ProcessTable,
+    pub(super) job_queue: VecDeque<Pid>,
+    pub(super) scheduler: Scheduler,
+    pub(super) cpus: Vec<Cpu>,
+    pub(super) devices: Vec<Device>,
+    pub(super) timers: Timers,
+    /// Memory units counted as used.
+    pub(super) memory_used: u32,
+    /// Memory being freed by swap-outs under way.
+    pub(super) memory_outgoing: u32,
+    /// Ready-suspended processes waiting to be swapped in, oldest first.
+    pub(super) swap_queue: VecDeque<Pid>,
+    /// Pid of each listed process, once it exists.
+    pub(super) pid_of_spec: Vec<Option<Pid>>,
+    pub(super) next_pid: u32,
+    /// Processes counted in the degree of multiprogramming, and how many are I/O-bound.
+    pub(super) admitted: u32,
+    pub(super) admitted_io_bound: u32,
+    /// Processes that have not finished yet (created, not zombie or terminated).
+    pub(super) live: u64,
+    /// Processes that became ready at this tick and are not in the ready queue yet.
+    pub(super) newcomers: Vec<(Pid, Entry)>,
+    /// Processes whose quantum expired at this tick, to enter after the newcomers.
+    pub(super) expired: Vec<Pid>,
+    /// Keep the PCBs of terminated processes (for views); reports without history turn it off.
+    pub(super) keep_terminated: bool,
+    pub(super) last_boost: Option<Tick>,
+    /// Set when a process ended or memory was freed: the schedulers get another round.
+    pub(super) freed: bool,
+    /// Device requests started since the last event was told (told as notes).
+    pub(super) started: Vec<(Pid, super::ids::DeviceId, Tick)>,
+    pub(super) steps: u64,
+}
+
+impl Kernel {
+    /// A kernel at time 0, before anything has arrived.
+    pub fn new(config: KernelConfig, workload: Workload) -> Kernel {
+        let scheduler = Scheduler::new(config.policy.clone(), config.rules, config.seed);
+        let cpus = (0..config.cpus.max(1))
+            .map(|i| Cpu::new(CpuId(i)))
+            .collect();
+        let devices = config.devices.iter().map(Device::new).collect();
+        let listed = workload.specs().len();
+        Kernel {
+            config: Arc::new(config),
+            workload,
+            now: 0,
+            table: ProcessTable::default(),
+            job_queue: VecDeque::new(),
+            scheduler,
+            cpus,
+            devices,
+            timers: Timers::default(),
+            memory_used: 0,
+            memory_outgoing: 0,
+            swap_queue: VecDeque::new(),
+            pid_of_spec: vec![None; listed],
+            next_pid: Pid::FIRST.0,
+            admitted: 0,
+            admitted_io_bound: 0,
+            live: 0,
+            newcomers: Vec::new(),
+            expired: Vec::new(),
+            keep_terminated: true,
+            last_boost: None,
+            freed: false,
+            started: Vec::new(),
+            steps: 0,
+        }
+    }
+
+    /// Whether terminated processes stay in the process table (the default) or are dropped as
+    /// soon as they are reaped, so that long runs hold only live processes.
+    pub fn keep_terminated(mut self, keep: bool) -> Kernel {
+        self.keep_terminated = keep;
+        self
+    }
+
+    /// Advances to the next tick at which anything happens and handles it. Returns that tick,
+    /// or `None` if the run is over (everything finished, or nothing can ever happen again).
+    pub fn step(&mut self, sink: &mut impl EventSink) -> Option<Tick> {
+        let now = self.next_time()?;
+        self.now = now;
+        self.steps += 1;
+        self.end_cpu_stretches(sink);
+        self.boost_if_due(sink);
+        self.fire_timers(sink);
+        self.take_arrivals(sink);
+        self.settle(sink);
+        Some(now)
+    }
+
+    /// Runs to the end.
+    pub fn run(&mut self, sink: &mut impl EventSink) {
+        while self.step(sink).is_some() {}
+    }
+
+    /// The next tick at which something is due, if any.
+    fn next_time(&self) -> Option<Tick> {
+        let earliest = |a: Option<Tick>, b: Option<Tick>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mut next = self.workload.next_arrival();
+        for cpu in &self.cpus {
+            next = earliest(next, cpu.busy_until());
+        }
+        next = earliest(next, self.timers.next());
+        earliest(next, self.next_boost())
+    }
+
+    fn next_boost(&self) -> Option<Tick> {
+        match &self.config.policy {
+            Policy::Mlfq(cfg) if self.live > 0 => {
+                let period = cfg.boost?;
+                Some((self.now / period + 1) * period)
+            }
+            _ => None,
+        }
+    }
+
+    /// Phase 1: switches and CPU stretches that end now.
+    fn end_cpu_stretches(&mut self, sink: &mut impl EventSink) {
+        for i in 0..self.cpus.len() {
+            match self.cpus[i].activity {
+                Activity::Switching { pid, until } if until == self.now => {
+                    self.switch_done(i, pid, sink)
+                }
+                Activity::Running { until, .. } if until == self.now => {
+                    self.checkpoint(i);
+                    self.continue_program(i, sink);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Phase 3: timers due now.
+    fn fire_timers(&mut self, sink: &mut impl EventSink) {
+        while let Some(armed) = self.timers.pop_due(self.now) {
+            let pid = armed.timer.pid();
+            let current = self
+                .table
+                .get(pid)
+                .is_some_and(|p| p.sched.generation == armed.generation && !p.state.is_finished());
+            if !current {
+                continue;
+            }
+            match armed.timer {
+                Timer::DeviceDone { device, pid } => self.device_done(device, pid, sink),
+                Timer::Wake { pid, ticks } => self.wake(pid, Reason::Woke { ticks }, sink),
+                Timer::SwappedOut { pid } => self.swap_out_done(pid),
+                Timer::SwappedIn { pid } => self.swap_in_done(pid, sink),
+                Timer::Age { pid } => self.age(pid, sink),
+            }
+        }
+    }
+
+    /// Phase 4: arrivals join the job queue.
+    fn take_arrivals(&mut self, sink: &mut impl EventSink) {
+        while let Some(spec) = self.workload.pop_arrived(self.now) {
+            let pid = self.create(&spec, Pid::INIT, Reason::Arrived, sink);
+            self.job_queue.push_back(pid);
+        }
+    }
+
+    /// Phase 5: schedulers act until nothing changes.
+    fn settle(&mut self, sink: &mut impl EventSink) {
+        loop {
+            self.admit(sink);
+            self.balance_memory(sink);
+            self.enqueue_newcomers(sink);
+            self.dispatch_idle_cpus(sink);
+            self.preempt(sink);
+            // Another round only if this one made room (a process ended) or made newcomers.
+            let freed = std::mem::take(&mut self.freed);
+            if !freed && self.newcomers.is_empty() && self.expired.is_empty() {
+                break;
+            }
+        }
+        for i in 0..self.cpus.len() {
+            self.flush_yield_on(i, sink);
+        }
+    }
+
+    /// Puts this tick's newcomers into the ready queue, in the order the rules give, and then
+    /// the processes whose quantum expired (when they go after the newcomers).
+    fn enqueue_newcomers(&mut self, sink: &mut impl EventSink) {
+        if self.newcomers.is_empty() && self.expired.is_empty() {
+            return;
+        }
+        let mut newcomers = std::mem::take(&mut self.newcomers);
+        let tie = |k: &Kernel, pid: Pid| {
+            let p = &k.table[pid];
+            match k.config.rules.tie_break {
+                TieBreak::Arrival => (p.acct.arrival, p.order),
+                TieBreak::FileOrder => (0, p.order),
+            }
+        };
+        match self.config.rules.wakeups {
+            Wakeups::ByTieBreak => newcomers.sort_by_key(|&(pid, _)| tie(self, pid)),
+            Wakeups::AfterArrivals => newcomers.sort_by_key(|&(pid, entry)| {
+                let arrivals_first = entry != Entry::Arrival;
+                let within = if entry == Entry::Arrival {
+                    tie(self, pid)
+                } else {
+                    (0, 0)
+                };
+                (arrivals_first, within)
+            }),
+        }
+        let to_front = matches!(&self.config.policy, Policy::Mlfq(c) if c.io_to_front);
+        for &(pid, entry) in &newcomers {
+            let placement = if to_front && entry == Entry::Wakeup {
+                self.bump_running_job(pid, sink);
+                Placement::Front
+            } else {
+                Placement::Back
+            };
+            self.make_ready(pid, placement);
+        }
+        // Hand the buffers back, so their memory is reused at the next tick.
+        newcomers.clear();
+        self.newcomers = newcomers;
+        let mut expired = std::mem::take(&mut self.expired);
+        for &pid in &expired {
+            self.make_ready(pid, Placement::Back);
+        }
+        expired.clear();
+        self.expired = expired;
+    }
+
+    /// Enters a process (already in the ready state) into the ready queue.
+    pub(super) fn make_ready(&mut self, pid: Pid, placement: Placement) {
+        let pcb = &mut self.table[pid];
+        pcb.sched.generation += 1;
+        let generation = pcb.sched.generation;
+        self.scheduler.push(pid, &mut self.table, placement);
+        if let Some(aging) = self.config.aging
+            && self.config.policy.uses_priority()
+        {
+            self.timers
+                .set(self.now + aging.every, Timer::Age { pid }, generation);
+        }
+    }
+
+    /// Notes that `pid` became ready at this tick; it enters the ready queue when the tick's
+    /// newcomers are ordered.
+    pub(super) fn newcomer(&mut self, pid: Pid, entry: Entry) {
+        self.newcomers.push((pid, entry));
+    }
+
+    /// A quantum-expired process re-enters the ready queue: at once if the rules put it before
+    /// the newcomers, else after them.
+    pub(super) fn requeue_expired(&mut self, pid: Pid) {
+        match self.config.rules.preempted {
+            Preempted::BeforeNewcomers => self.make_ready(pid, Placement::Back),
+            Preempted::AfterNewcomers => self.expired.push(pid),
+        }
+    }
+
+    /// Changes a process's state, charges the time spent in the old one and tells the sink.
+    pub(super) fn set_state(
+        &mut self,
+        pid: Pid,
+        to: State,
+        reason: Reason,
+        cpu: Option<CpuId>,
+        sink: &mut impl EventSink,
+    ) {
+        self.flush_yield_of(pid, sink);
+        let from = self.set_state_quietly(pid, to);
+        sink.event(Event::Transition(Transition {
+            time: self.now,
+            pid,
+            from: Some(from),
+            to,
+            reason,
+            cpu,
+        }));
+    }
+
+    /// Changes a process's state without an event (the caller tells it, or decides not to).
+    pub(super) fn set_state_quietly(&mut self, pid: Pid, to: State) -> State {
+        let now = self.now;
+        let pcb = &mut self.table[pid];
+        let from = pcb.state;
+        pcb.acct.charge(&from, now - pcb.since);
+        pcb.state = to;
+        pcb.since = now;
+        if to == State::Running && pcb.acct.first_run.is_none() {
+            pcb.acct.first_run = Some(now);
+        }
+        from
+    }
+
+    /// The pid of listed process number `spec`, if it has been created.
+    pub(super) fn pid_of(&self, spec: SpecIndex) -> Option<Pid> {
+        self.pid_of_spec.get(spec as usize).copied().flatten()
+    }
+}

@@ -1,0 +1,41 @@
+//! The simulated kernel: a pure, deterministic model of process management. It performs no
+//! I/O, reads no clock and holds no global state; randomness comes only from the scenario's
+//! seed. It reports everything it does as [`Event`]s to an [`EventSink`].
+//!
+//! The code is split by concept: the event loop (`engine`), the three schedulers
+//! (`admission` long-term, `memory` medium-term, `scheduler` and `dispatcher` short-term),
+//! process lifecycle (`lifecycle`), devices, timers, and the data they work on.
+
+mod admission;
+mod aging;
+mod boost;
+pub mod config;
+pub mod cpu;
+pub mod devices;
+mod dispatcher;
+mod engine;
+pub mod event;
+pub mod ids;
+mod invariants;
+mod lifecycle;
+mod memory;
+pub mod pcb;
+mod process_table;
+pub mod program;
+pub mod random;
+pub mod scheduler;
+pub mod state;
+mod timers;
+mod view;
+pub mod workload;
+
+pub use config::{KernelConfig, Policy};
+pub use dispatcher::STRIDE_ONE;
+pub use engine::Kernel;
+pub use event::{Event, EventSink, Names, Reason};
+pub use ids::{CpuId, DeviceId, Pid, Tick};
+pub use lifecycle::DEFAULT_IMAGE_TICKS;
+pub use pcb::Pcb;
+pub use program::{ExitStatus, Program, Step};
+pub use state::{State, WaitOn};
+pub use workload::{ProcessSpec, Workload};

@@ -1,0 +1,267 @@
+//! What a simulated process executes: a list of steps, one program counter into it.
+
+use super::ids::{DeviceId, Tick};
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// A signal that `kill` can send. In the model every one of them terminates the target,
+/// which is their default action on Linux.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub struct Signal(pub u8);
+
+impl Signal {
+    /// SIGKILL, which can't be caught.
+    pub const KILL: Signal = Signal(9);
+    /// SIGTERM, `kill`'s default.
+    pub const TERM: Signal = Signal(15);
+
+    /// The signals a scenario may name, with their Linux numbers.
+    pub const KNOWN: [(&'static str, u8); 7] = [
+        ("HUP", 1),
+        ("INT", 2),
+        ("QUIT", 3),
+        ("KILL", 9),
+        ("USR1", 10),
+        ("USR2", 12),
+        ("TERM", 15),
+    ];
+
+    /// Looks a signal up by name (`TERM`, `SIGTERM`, any case) or number.
+    pub fn parse(text: &str) -> Option<Signal> {
+        let upper = text.to_ascii_uppercase();
+        let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
+        if let Ok(n) = bare.parse::<u8>() {
+            return Self::KNOWN.iter().find(|(_, v)| *v == n).map(|_| Signal(n));
+        }
+        Self::KNOWN
+            .iter()
+            .find(|(name, _)| *name == bare)
+            .map(|(_, v)| Signal(*v))
+    }
+
+    /// The conventional name, e.g. `SIGTERM`.
+    pub fn name(self) -> String {
+        match Self::KNOWN.iter().find(|(_, v)| *v == self.0) {
+            Some((name, _)) => format!("SIG{name}"),
+            None => format!("signal {}", self.0),
+        }
+    }
+}
+
+impl From<Signal> for String {
+    fn from(s: Signal) -> String {
+        s.name()
+    }
+}
+
+/// How a process ended, as `wait` reports it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExitStatus {
+    /// It called `exit(code)` or ran off the end of its program (code 0).
+    Code(i32),
+    /// A signal ended it.
+    Signaled(Signal),
+}
+
+impl fmt::Display for ExitStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExitStatus::Code(c) => write!(f, "status {c}"),
+            ExitStatus::Signaled(s) => write!(f, "killed by {}", s.name()),
+        }
+    }
+}
+
+/// Index of a `[[process]]` in its scenario file, which is also its tie-break order.
+pub type SpecIndex = u32;
+
+/// One step of a program.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "step")]
+pub enum Step {
+    /// Compute for this many ticks.
+    Cpu {
+        /// Length of the burst.
+        ticks: Tick,
+    },
+    /// Ask a device for this many ticks of service, and wait until it is done.
+    Io {
+        /// The device.
+        device: DeviceId,
+        /// Service time.
+        ticks: Tick,
+    },
+    /// Block for this many ticks without using any device.
+    Sleep {
+        /// How long.
+        ticks: Tick,
+    },
+    /// Terminate with this status.
+    Exit {
+        /// The exit code.
+        code: i32,
+    },
+    /// Create the child described by `[[process]]` number `child`.
+    Fork {
+        /// The child's spec.
+        child: SpecIndex,
+    },
+    /// Replace the program with another image; the steps after it never run.
+    Exec {
+        /// The program's name (becomes the process's command).
+        command: Arc<str>,
+        /// Its arguments, shown and passed on by the real lab.
+        args: Arc<[Arc<str>]>,
+        /// Index of the image in the scenario's `[programs]`, or `None` for the default image.
+        image: Option<u32>,
+    },
+    /// Wait for a child (or any child) to exit and reap it.
+    Wait {
+        /// The child's spec, or `None` for any child.
+        child: Option<SpecIndex>,
+    },
+    /// Send a signal to a process.
+    Kill {
+        /// The target's spec.
+        target: SpecIndex,
+        /// The signal.
+        signal: Signal,
+    },
+}
+
+impl Step {
+    /// True if executing the step takes no simulated time and the process keeps the CPU.
+    pub fn is_instant(&self) -> bool {
+        matches!(
+            self,
+            Step::Fork { .. } | Step::Exec { .. } | Step::Kill { .. }
+        )
+    }
+}
+
+/// A program: either a single CPU burst (stored inline, since generated workloads have millions)
+/// or a list of steps.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Program {
+    /// `burst = N`: one CPU burst, then exit 0.
+    Burst(Tick),
+    /// An explicit list of steps.
+    Steps(Arc<[Step]>),
+}
+
+impl Program {
+    /// The step at `pc`, or `None` past the end (which means `exit 0`).
+    pub fn step(&self, pc: u32) -> Option<Step> {
+        match self {
+            Program::Burst(ticks) => (pc == 0).then_some(Step::Cpu { ticks: *ticks }),
+            Program::Steps(steps) => steps.get(pc as usize).cloned(),
+        }
+    }
+
+    /// The CPU time of the step at `pc`, without cloning anything.
+    pub fn cpu_ticks_at(&self, pc: u32) -> Option<Tick> {
+        match self {
+            Program::Burst(ticks) => (pc == 0).then_some(*ticks),
+            Program::Steps(steps) => match steps.get(pc as usize) {
+                Some(Step::Cpu { ticks }) => Some(*ticks),
+                _ => None,
+            },
+        }
+    }
+
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        match self {
+            Program::Burst(_) => 1,
+            Program::Steps(steps) => steps.len(),
+        }
+    }
+
+    /// True if the program has no steps at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// CPU time of the burst that starts at `pc` with `done` ticks of it already executed:
+    /// CPU steps and instant steps up to the next step that blocks or exits.
+    pub fn burst_from(&self, pc: u32, done: Tick) -> Tick {
+        match self {
+            Program::Burst(ticks) => {
+                if pc == 0 {
+                    ticks - done
+                } else {
+                    0
+                }
+            }
+            Program::Steps(steps) => {
+                let mut total: Tick = 0;
+                for (i, step) in steps.iter().enumerate().skip(pc as usize) {
+                    match step {
+                        Step::Cpu { ticks } => {
+                            total += if i == pc as usize {
+                                ticks - done
+                            } else {
+                                *ticks
+                            }
+                        }
+                        s if s.is_instant() && !matches!(s, Step::Exec { .. }) => {}
+                        _ => break,
+                    }
+                }
+                total
+            }
+        }
+    }
+
+    /// Total CPU and device time the program asks for (exec'd images not included).
+    pub fn demand(&self) -> (Tick, Tick) {
+        match self {
+            Program::Burst(ticks) => (*ticks, 0),
+            Program::Steps(steps) => steps.iter().fold((0, 0), |(cpu, io), s| match s {
+                Step::Cpu { ticks } => (cpu + ticks, io),
+                Step::Io { ticks, .. } => (cpu, io + ticks),
+                _ => (cpu, io),
+            }),
+        }
+    }
+
+    /// The steps as a slice (a `Burst` is shown as its one CPU step).
+    pub fn to_steps(&self) -> Vec<Step> {
+        (0..self.len() as u32)
+            .filter_map(|pc| self.step(pc))
+            .collect()
+    }
+}
+
+impl Step {
+    /// The step as a scenario file writes it, with processes and devices named by the resolvers.
+    pub fn describe(
+        &self,
+        process: impl Fn(SpecIndex) -> String,
+        device: impl Fn(DeviceId) -> String,
+    ) -> String {
+        match self {
+            Step::Cpu { ticks } => format!("cpu {ticks}"),
+            Step::Io { device: d, ticks } => format!("io {} {ticks}", device(*d)),
+            Step::Sleep { ticks } => format!("sleep {ticks}"),
+            Step::Exit { code } => format!("exit {code}"),
+            Step::Fork { child } => format!("fork {}", process(*child)),
+            Step::Exec { command, args, .. } => {
+                let mut text = format!("exec {command}");
+                for a in args.iter() {
+                    text.push(' ');
+                    text.push_str(a);
+                }
+                text
+            }
+            Step::Wait { child: Some(c) } => format!("wait {}", process(*c)),
+            Step::Wait { child: None } => "wait".to_string(),
+            Step::Kill { target, signal } => {
+                format!("kill {} {}", process(*target), &signal.name()[3..])
+            }
+        }
+    }
+}

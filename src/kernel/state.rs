@@ -1,0 +1,85 @@
+//! The process states of the textbook's diagram, plus zombie and the two suspended states.
+
+use super::ids::{DeviceId, Pid};
+use serde::Serialize;
+use std::fmt;
+
+/// What a waiting process waits for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "on")]
+pub enum WaitOn {
+    /// Queued for, or being served by, a device.
+    Device {
+        /// The device.
+        device: DeviceId,
+    },
+    /// A timed sleep.
+    Sleep,
+    /// `wait`: a particular child, or any child.
+    Child {
+        /// The child waited for; `None` means any child.
+        child: Option<Pid>,
+    },
+}
+
+/// The state of a simulated process.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum State {
+    /// Created, held in the job queue until the long-term scheduler admits it.
+    New,
+    /// In memory, in the ready queue.
+    Ready,
+    /// On a CPU.
+    Running,
+    /// Blocked until something happens.
+    Waiting(WaitOn),
+    /// Ready, but swapped out by the medium-term scheduler.
+    ReadySuspended,
+    /// Waiting, and swapped out.
+    WaitingSuspended(WaitOn),
+    /// Exited; its parent has not collected the exit status with `wait` yet.
+    Zombie,
+    /// Gone: exited and reaped.
+    Terminated,
+}
+
+impl State {
+    /// The state's name as shown to students and written in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Ready => "ready",
+            State::Running => "running",
+            State::Waiting(_) => "waiting",
+            State::ReadySuspended => "ready-suspended",
+            State::WaitingSuspended(_) => "waiting-suspended",
+            State::Zombie => "zombie",
+            State::Terminated => "terminated",
+        }
+    }
+
+    /// True once the process has exited (zombie or terminated).
+    pub fn is_finished(&self) -> bool {
+        matches!(self, State::Zombie | State::Terminated)
+    }
+
+    /// True while the process counts towards the degree of multiprogramming.
+    pub fn is_admitted(&self) -> bool {
+        !matches!(self, State::New | State::Zombie | State::Terminated)
+    }
+
+    /// What the process waits for, if it is waiting (swapped out or not).
+    pub fn waiting_on(&self) -> Option<WaitOn> {
+        match self {
+            State::Waiting(w) | State::WaitingSuspended(w) => Some(*w),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

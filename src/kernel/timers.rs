@@ -1,0 +1,73 @@
+//! Things due at a future tick: device completions, wake-ups, swap transfers, aging steps.
+//! Timers at the same tick fire in the order they were set.
+
+use super::ids::{DeviceId, Pid, Tick};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// What is due.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Timer {
+    /// A device finishes a request.
+    DeviceDone { device: DeviceId, pid: Pid },
+    /// A sleep of `ticks` ends.
+    Wake { pid: Pid, ticks: Tick },
+    /// A swap-out transfer is over and its memory is free.
+    SwappedOut { pid: Pid },
+    /// A swap-in transfer is over.
+    SwappedIn { pid: Pid },
+    /// A ready process has waited another aging period.
+    Age { pid: Pid },
+}
+
+impl Timer {
+    /// The process it concerns.
+    pub fn pid(&self) -> Pid {
+        match *self {
+            Timer::DeviceDone { pid, .. }
+            | Timer::Wake { pid, .. }
+            | Timer::SwappedOut { pid }
+            | Timer::SwappedIn { pid }
+            | Timer::Age { pid } => pid,
+        }
+    }
+}
+
+/// A timer with the process generation it was set for: a timer whose process has moved on
+/// (was killed, or left the ready queue) is dropped when it comes due.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Armed {
+    /// What.
+    pub timer: Timer,
+    /// The process's generation when it was set.
+    pub generation: u32,
+}
+
+/// The pending timers, soonest first.
+#[derive(Clone, Debug, Default)]
+pub struct Timers {
+    heap: BinaryHeap<Reverse<(Tick, u64, Armed)>>,
+    sequence: u64,
+}
+
+impl Timers {
+    /// Sets a timer for `at`.
+    pub fn set(&mut self, at: Tick, timer: Timer, generation: u32) {
+        self.sequence += 1;
+        self.heap
+            .push(Reverse((at, self.sequence, Armed { timer, generation })));
+    }
+
+    /// When the next timer is due.
+    pub fn next(&self) -> Option<Tick> {
+        self.heap.peek().map(|Reverse((at, _, _))| *at)
+    }
+
+    /// The next timer due at or before `now`.
+    pub fn pop_due(&mut self, now: Tick) -> Option<Armed> {
+        if self.next()? > now {
+            return None;
+        }
+        self.heap.pop().map(|Reverse((_, _, armed))| armed)
+    }
+}

@@ -1,0 +1,168 @@
+//! Reports of a run: the Gantt chart, a table per process, the summary and the event log, as
+//! text for people or JSON for programs. Built only from the kernel's events.
+
+pub mod gantt;
+pub mod json;
+pub mod names;
+pub mod recorder;
+pub mod summary;
+pub mod text;
+
+use crate::kernel::event::Event;
+use crate::kernel::ids::Tick;
+use crate::scenario::Scenario;
+use gantt::Segment;
+use names::NameBook;
+use recorder::{ProcessRow, Recorder};
+use summary::{Summary, SummarySink};
+
+/// What to put in a report.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Only the summary (and keep no history while running).
+    pub summary_only: bool,
+    /// Include the event log.
+    pub events: bool,
+}
+
+/// A finished run, ready to print.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The scenario's title.
+    pub title: String,
+    /// "round robin (quantum 4), 1 CPU, context switch 1" and the like.
+    pub setup: String,
+    /// Number of CPUs.
+    pub cpus: u16,
+    /// The summary figures.
+    pub summary: Summary,
+    /// A row per process, in scenario order (empty for a summary-only report).
+    pub rows: Vec<ProcessRow>,
+    /// Gantt chart, one row per CPU (empty for a summary-only report).
+    pub gantt: Vec<Vec<Segment>>,
+    /// The event log (empty unless asked for).
+    pub events: Vec<Event>,
+    /// Names for the pids in the events.
+    pub names: NameBook,
+    /// Processes that never finished because nothing more could happen, with their state.
+    pub stuck: Vec<String>,
+    /// When the run stopped.
+    pub end: Tick,
+}
+
+/// A description of the kernel set-up in one line.
+pub fn describe_setup(scenario: &Scenario) -> String {
+    let c = &scenario.config;
+    let mut parts = vec![match &c.policy {
+        crate::kernel::Policy::Mlfq(m) => {
+            let q: Vec<String> = m.quantum.iter().map(u64::to_string).collect();
+            let mut s = format!(
+                "MLFQ: {} queues, quanta {} (top first)",
+                m.levels(),
+                q.join("/")
+            );
+            if let Some(b) = m.boost {
+                s.push_str(&format!(", boost every {b}"));
+            }
+            s
+        }
+        p => match p.quantum() {
+            Some(q) => format!("{} (quantum {q})", p.title()),
+            None => p.title().to_string(),
+        },
+    }];
+    if c.aging.is_some() {
+        parts.push("aging".into());
+    }
+    parts.push(if c.cpus == 1 {
+        "1 CPU".into()
+    } else {
+        format!("{} CPUs", c.cpus)
+    });
+    if c.context_switch > 0 {
+        parts.push(format!("context switch {}", c.context_switch));
+    }
+    if let Some(m) = c.max_multiprogramming {
+        parts.push(format!("at most {m} admitted"));
+    }
+    if let Some(m) = c.memory {
+        parts.push(format!("memory {m}, swap time {}", c.swap_time));
+    }
+    parts.join(", ")
+}
+
+/// Runs a scenario to the end and builds its report.
+pub fn run(scenario: &Scenario, options: Options) -> Report {
+    let setup = describe_setup(scenario);
+    let cpus = scenario.config.cpus;
+    let names = NameBook::new(scenario);
+    if options.summary_only {
+        let mut kernel = scenario.kernel().keep_terminated(false);
+        let mut sink = SummarySink::default();
+        kernel.run(&mut sink);
+        let stuck = stuck(&kernel);
+        return Report {
+            title: scenario.title.clone(),
+            setup,
+            cpus,
+            summary: sink.summary(cpus),
+            rows: Vec::new(),
+            gantt: Vec::new(),
+            events: Vec::new(),
+            names,
+            stuck,
+            end: kernel.now(),
+        };
+    }
+    let mut kernel = scenario.kernel();
+    let mut recorder = Recorder::new(names, cpus, options.events);
+    kernel.run(&mut recorder);
+    let summary = recorder.summary().summary(cpus);
+    let end = summary.makespan.max(kernel.now());
+    let mut rows = std::mem::take(&mut recorder.rows);
+    for p in kernel.processes().filter(|p| !p.state.is_finished()) {
+        rows.push(ProcessRow::new(
+            p.name.clone(),
+            p.pid,
+            p.order,
+            &p.accounting_at(end),
+            None,
+        ));
+    }
+    rows.sort_by_key(|r| (r.order, r.pid));
+    Report {
+        title: scenario.title.clone(),
+        setup,
+        cpus,
+        summary,
+        gantt: recorder.gantt(end),
+        stuck: stuck(&kernel),
+        rows,
+        events: std::mem::take(&mut recorder.events),
+        names: recorder.names,
+        end,
+    }
+}
+
+fn stuck(kernel: &crate::kernel::Kernel) -> Vec<String> {
+    let name = |pid| {
+        kernel
+            .process(pid)
+            .map_or_else(|| format!("pid {pid}"), |p| p.name.to_string())
+    };
+    kernel
+        .stuck()
+        .into_iter()
+        .filter_map(|pid| kernel.process(pid))
+        .map(|p| {
+            let what = match p.state.waiting_on() {
+                Some(crate::kernel::WaitOn::Child { child: Some(c) }) => {
+                    format!("waits for {}", name(c))
+                }
+                Some(crate::kernel::WaitOn::Child { child: None }) => "waits for a child".into(),
+                _ => format!("is {}", p.state),
+            };
+            format!("{} {what}", p.name)
+        })
+        .collect()
+}

@@ -1,0 +1,100 @@
+//! Scenario files: a workload and a kernel configuration in TOML, checked strictly and turned
+//! into a ready-to-run [`Kernel`]. The format is documented in `docs/scenario-format.md`.
+
+pub mod bundled;
+pub mod error;
+mod file;
+pub mod steps;
+mod validate;
+
+use crate::kernel::config::KernelConfig;
+use crate::kernel::program::{Program, SpecIndex};
+use crate::kernel::workload::{GenerateSpec, Generator, ProcessSpec, Workload};
+use crate::kernel::{DeviceId, Kernel};
+pub use error::{Diagnostic, ScenarioError, Severity};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A checked scenario, ready to run.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Where it came from (a path, or `bundled:ID`).
+    pub path: Arc<str>,
+    /// Its text.
+    pub text: Arc<str>,
+    /// One-line title.
+    pub title: String,
+    /// What it teaches.
+    pub description: String,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// The kernel's configuration.
+    pub config: KernelConfig,
+    /// The listed processes, in file order.
+    pub specs: Vec<ProcessSpec>,
+    /// Images for `exec`.
+    pub images: Vec<(Arc<str>, Program)>,
+    /// The generated workload, if any.
+    pub generate: Option<Arc<GenerateSpec>>,
+    /// Things that work but are probably not what the author meant.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Scenario {
+    /// Parses and checks scenario text; `path` is only used in messages.
+    pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let path: Arc<str> = path.into();
+        let text: Arc<str> = text.into();
+        let file = toml::from_str(&text).map_err(|e| {
+            let span = e.span();
+            let (message, hint) = error::friendly(e.message(), &text, span.as_ref());
+            ScenarioError::Invalid(Box::new(Diagnostic {
+                severity: Severity::Error,
+                path: path.clone(),
+                text: text.clone(),
+                span,
+                message,
+                hint,
+            }))
+        })?;
+        validate::validate(file, path, text)
+    }
+
+    /// Reads and checks a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let text = String::from_utf8_lossy(&bytes);
+        Scenario::parse(&shown, &text)
+    }
+
+    /// A fresh kernel at time 0 running this scenario.
+    pub fn kernel(&self) -> Kernel {
+        let first_generated = self.specs.len() as SpecIndex;
+        let generator = self
+            .generate
+            .clone()
+            .map(|g| Generator::new(g, self.seed, first_generated));
+        let workload = Workload::new(self.specs.clone(), self.images.clone(), generator);
+        Kernel::new(self.config.clone(), workload)
+    }
+
+    /// Name of listed process number `index`.
+    pub fn spec_name(&self, index: SpecIndex) -> String {
+        match self.specs.get(index as usize) {
+            Some(s) => s.name.to_string(),
+            None => format!("#{index}"),
+        }
+    }
+
+    /// Name of a device.
+    pub fn device_name(&self, device: DeviceId) -> String {
+        match self.config.devices.get(device.0 as usize) {
+            Some(d) => d.name.to_string(),
+            None => format!("device {}", device.0),
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The little language of program steps: `"cpu 5"`, `"io disk 3"`, `"fork kid"`, ….
+//! Parsing gives names as written; `validate` resolves them to processes and devices.
+
+use std::ops::Range;
+
+/// A step with the names it mentions still unresolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawStep {
+    /// `cpu TICKS`
+    Cpu(u64),
+    /// `io DEVICE TICKS`
+    Io(Word, u64),
+    /// `sleep TICKS`
+    Sleep(u64),
+    /// `exit [STATUS]`
+    Exit(i32),
+    /// `fork CHILD`
+    Fork(Word),
+    /// `exec PROGRAM [ARGS...]`
+    Exec(Word, Vec<String>),
+    /// `wait [CHILD]`
+    Wait(Option<Word>),
+    /// `kill PROCESS [SIGNAL]`
+    Kill(Word, Option<Word>),
+}
+
+/// A word of a step and where it is in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    /// The text.
+    pub text: String,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// A step that could not be parsed: what is wrong, how to fix it, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// The step keywords with their usage, as the documentation lists them.
+pub const USAGE: [(&str, &str); 8] = [
+    ("cpu", "cpu TICKS"),
+    ("io", "io DEVICE TICKS"),
+    ("sleep", "sleep TICKS"),
+    ("exit", "exit [STATUS]"),
+    ("fork", "fork CHILD"),
+    ("exec", "exec PROGRAM [ARGS...]"),
+    ("wait", "wait [CHILD]"),
+    ("kill", "kill PROCESS [SIGNAL]"),
+];
+
+/// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
+fn words(text: &str) -> Result<Vec<(usize, String)>, usize> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        if c == '"' {
+            chars.next();
+            let mut word = String::new();
+            loop {
+                match chars.next() {
+                    Some((_, '"')) => break,
+                    Some((_, ch)) => word.push(ch),
+                    None => return Err(start),
+                }
+            }
+            out.push((start, word));
+        } else {
+            let mut end = text.len();
+            while let Some(&(i, ch)) = chars.peek() {
+                if ch.is_whitespace() {
+                    end = i;
+                    break;
+                }
+                chars.next();
+            }
+            out.push((start, text[start..end].to_string()));
+        }
+    }
+    Ok(out)
+}
+
+/// Parses one step. `span` is where the step's string literal is in the file, quotes included,
+/// and `literal` says whether the string was written plainly (so offsets inside it are exact).
+pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, StepError> {
+    let at = |offset: usize, len: usize| {
+        if literal {
+            let start = span.start + 1 + offset;
+            start..start + len.max(1)
+        } else {
+            span.clone()
+        }
+    };
+    let error = |message: String, hint: Option<String>, range: Range<usize>| StepError {
+        message,
+        hint,
+        span: range,
+    };
+    let list = words(text).map_err(|o| {
+        error(
+            "a quoted word in this step has no closing quote".into(),
+            Some("close it with \"".into()),
+            at(o, 1),
+        )
+    })?;
+    let Some((kw_at, keyword)) = list.first().cloned() else {
+        return Err(error(
+            "empty step".into(),
+            Some("a step looks like \"cpu 5\" or \"io disk 3\"".into()),
+            span,
+        ));
+    };
+    let usage = USAGE.iter().find(|(k, _)| *k == keyword).map(|(_, u)| *u);
+    let Some(usage) = usage else {
+        let names: Vec<&str> = USAGE.iter().map(|(k, _)| *k).collect();
+        return Err(error(
+            format!("unknown step `{keyword}`"),
+            Some(super::error::one_of_hint(&keyword, &names)),
+            at(kw_at, keyword.len()),
+        ));
+    };
+    let args = &list[1..];
+    let word = |i: usize| {
+        let (o, w) = &args[i];
+        Word {
+            text: w.clone(),
+            span: at(*o, w.len()),
+        }
+    };
+    let arity = |min: usize, max: usize| {
+        if args.len() < min || args.len() > max {
+            let range = match args.get(max) {
+                Some((o, w)) => at(*o, w.len()),
+                None => at(kw_at, keyword.len()),
+            };
+            Err(error(
+                format!("`{keyword}` takes {}", count_words(min, max)),
+                Some(format!("write it as \"{usage}\"")),
+                range,
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let ticks = |i: usize| {
+        let (o, w) = &args[i];
+        match w.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n as u64),
+            Ok(_) => Err(error(
+                format!("`{keyword}` needs a positive number of ticks, not {w}"),
+                Some(format!("write it as \"{usage}\" with at least 1 tick")),
+                at(*o, w.len()),
+            )),
+            Err(_) => Err(error(
+                format!("`{w}` is not a number of ticks"),
+                Some(format!("write it as \"{usage}\"")),
+                at(*o, w.len()),
+            )),
+        }
+    };
+    match keyword.as_str() {
+        "cpu" => {
+            arity(1, 1)?;
+            Ok(RawStep::Cpu(ticks(0)?))
+        }
+        "io" => {
+            arity(2, 2)?;
+            Ok(RawStep::Io(word(0), ticks(1)?))
+        }
+        "sleep" => {
+            arity(1, 1)?;
+            Ok(RawStep::Sleep(ticks(0)?))
+        }
+        "exit" => {
+            arity(0, 1)?;
+            match args.first() {
+                None => Ok(RawStep::Exit(0)),
+                Some((o, w)) => match w.parse::<i32>() {
+                    Ok(code) if (0..=255).contains(&code) => Ok(RawStep::Exit(code)),
+                    _ => Err(error(
+                        format!("exit status `{w}` is not a number from 0 to 255"),
+                        Some("a process's exit status is one byte: 0 means success".into()),
+                        at(*o, w.len()),
+                    )),
+                },
+            }
+        }
+        "fork" => {
+            arity(1, 1)?;
+            Ok(RawStep::Fork(word(0)))
+        }
+        "exec" => {
+            if args.is_empty() {
+                arity(1, usize::MAX)?;
+            }
+            let rest = args[1..].iter().map(|(_, w)| w.clone()).collect();
+            Ok(RawStep::Exec(word(0), rest))
+        }
+        "wait" => {
+            arity(0, 1)?;
+            Ok(RawStep::Wait((!args.is_empty()).then(|| word(0))))
+        }
+        "kill" => {
+            arity(1, 2)?;
+            Ok(RawStep::Kill(word(0), (args.len() == 2).then(|| word(1))))
+        }
+        _ => unreachable!("every keyword in USAGE is handled"),
+    }
+}
+
+fn count_words(min: usize, max: usize) -> String {
+    let n = |k: usize| match k {
+        0 => "no arguments".to_string(),
+        1 => "1 argument".to_string(),
+        k => format!("{k} arguments"),
+    };
+    if min == max {
+        n(min)
+    } else if max == usize::MAX {
+        format!("at least {}", n(min))
+    } else {
+        format!("{} to {}", min, n(max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> RawStep {
+        parse(text, 0..text.len() + 2, true).expect("parses")
+    }
+
+    fn err(text: &str) -> StepError {
+        parse(text, 10..12 + text.len(), true).expect_err("is rejected")
+    }
+
+    #[test]
+    fn parses_every_step() {
+        assert_eq!(ok("cpu 5"), RawStep::Cpu(5));
+        assert!(matches!(ok("io disk 3"), RawStep::Io(w, 3) if w.text == "disk"));
+        assert_eq!(ok("sleep 2"), RawStep::Sleep(2));
+        assert_eq!(ok("exit"), RawStep::Exit(0));
+        assert_eq!(ok("exit 3"), RawStep::Exit(3));
+        assert!(matches!(ok("fork kid"), RawStep::Fork(w) if w.text == "kid"));
+        assert!(
+            matches!(ok("exec ls -l /tmp"), RawStep::Exec(w, a) if w.text == "ls" && a == ["-l", "/tmp"])
+        );
+        assert_eq!(ok("wait"), RawStep::Wait(None));
+        assert!(
+            matches!(ok("kill kid TERM"), RawStep::Kill(w, Some(s)) if w.text == "kid" && s.text == "TERM")
+        );
+        assert!(
+            matches!(ok("exec echo \"hello world\""), RawStep::Exec(_, a) if a == ["hello world"])
+        );
+    }
+
+    #[test]
+    fn points_at_the_offending_word() {
+        let e = err("cpu 0");
+        assert_eq!(e.span, 15..16);
+        assert!(e.message.contains("positive"), "{}", e.message);
+        let e = err("cpuu 3");
+        assert_eq!(e.message, "unknown step `cpuu`");
+        assert!(e.hint.unwrap().ends_with("did you mean cpu?"));
+        let e = err("io disk");
+        assert_eq!(e.message, "`io` takes 2 arguments");
+        assert!(err("exit 300").message.contains("0 to 255"));
+        assert!(err("cpu five").message.contains("not a number"));
+        assert!(err("").message.contains("empty"));
+        assert!(err("exec \"open").message.contains("closing quote"));
+    }
+}

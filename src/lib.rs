@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod compat;
 pub mod kernel;
 pub mod report;
 pub mod scenario;

@@ -15,11 +15,9 @@ pub const STRIDE_ONE: u64 = 10_000;
 
 impl Kernel {
     /// True for the policies that hand out the CPU in time slices.
+    #[inline]
     fn sliced(&self) -> bool {
-        matches!(
-            self.config.policy,
-            Policy::Rr { .. } | Policy::Lottery { .. } | Policy::Stride { .. } | Policy::Mlfq(_)
-        )
+        self.traits.sliced
     }
 
     /// Folds the time CPU `i` has run its process since the last checkpoint into the PCB:
@@ -322,7 +320,7 @@ impl Kernel {
 
     /// A fresh time slice for the fixed-quantum policies (an MLFQ job keeps what it has left).
     fn begin_slice(&mut self, pid: Pid) {
-        if let Some(quantum) = self.config.policy.quantum() {
+        if let Some(quantum) = self.traits.quantum {
             self.table[pid].sched.quantum_left = quantum;
         }
     }
@@ -343,7 +341,7 @@ impl Kernel {
     /// have become ready meanwhile; then the incoming one goes back without running.
     pub(super) fn switch_done(&mut self, i: usize, pid: Pid, sink: &mut impl EventSink) {
         let pick = self.cpus[i].pick.take();
-        if self.config.policy.is_preemptive() {
+        if self.traits.preemptive {
             let pcb = &self.table[pid];
             if let Some((by, _)) = self.scheduler.beats(pcb, pcb.burst_left()) {
                 self.cpus[i].activity = Activity::Idle;
@@ -403,7 +401,7 @@ impl Kernel {
     /// Preemptive policies: while a ready process beats the worst running one, it takes that
     /// one's CPU. Returns true if anything was preempted.
     pub(super) fn preempt(&mut self, sink: &mut impl EventSink) -> bool {
-        if !self.config.policy.is_preemptive() {
+        if !self.traits.preemptive {
             return false;
         }
         let mut preempted_now: Vec<Pid> = Vec::new();

@@ -15,11 +15,13 @@ use super::cpu::{Activity, Cpu};
 use super::devices::Device;
 use super::event::{Event, EventSink, Reason, Transition};
 use super::ids::{CpuId, Pid, Tick};
+use super::pcb::Residence;
 use super::process_table::ProcessTable;
 use super::program::SpecIndex;
 use super::scheduler::{Placement, Scheduler};
 use super::state::State;
-use super::timers::{Timer, Timers};
+use super::state::WaitOn;
+use super::timers::{Armed, Timer, Timers};
 use super::workload::Workload;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -33,11 +35,23 @@ pub(super) enum Entry {
     Wakeup,
 }
 
+/// What the kernel looks up about its policy at every time slice, worked out once.
+#[derive(Copy, Clone, Debug)]
+pub(super) struct PolicyTraits {
+    /// The policy hands out the CPU in time slices.
+    pub sliced: bool,
+    /// The fixed time quantum (rr, lottery, stride).
+    pub quantum: Option<Tick>,
+    /// A newly ready process may preempt a running one.
+    pub preemptive: bool,
+}
+
 /// The simulated kernel. Pure and deterministic: it has no I/O and no clock, and cloning it
 /// is a snapshot that can be stepped again to the same results.
 #[derive(Clone, Debug)]
 pub struct Kernel {
     pub(super) config: Arc<KernelConfig>,
+    pub(super) traits: PolicyTraits,
     pub(super) workload: Workload,
     pub(super) now: Tick,
     pub(super) table: ProcessTable,
@@ -83,7 +97,14 @@ impl Kernel {
             .collect();
         let devices = config.devices.iter().map(Device::new).collect();
         let listed = workload.specs().len();
+        let policy = &config.policy;
+        let traits = PolicyTraits {
+            sliced: policy.quantum().is_some() || matches!(policy, Policy::Mlfq(_)),
+            quantum: policy.quantum(),
+            preemptive: policy.is_preemptive(),
+        };
         Kernel {
+            traits,
             config: Arc::new(config),
             workload,
             now: 0,
@@ -121,6 +142,10 @@ impl Kernel {
     /// Advances to the next tick at which anything happens and handles it. Returns that tick,
     /// or `None` if the run is over (everything finished, or nothing can ever happen again).
     pub fn step(&mut self, sink: &mut impl EventSink) -> Option<Tick> {
+        self.drop_stale_timers();
+        if self.is_done() {
+            return None;
+        }
         let now = self.next_time()?;
         self.now = now;
         self.steps += 1;
@@ -179,22 +204,48 @@ impl Kernel {
 
     /// Phase 3: timers due now.
     fn fire_timers(&mut self, sink: &mut impl EventSink) {
-        while let Some(armed) = self.timers.pop_due(self.now) {
-            let pid = armed.timer.pid();
-            let current = self
-                .table
-                .get(pid)
-                .is_some_and(|p| p.sched.generation == armed.generation && !p.state.is_finished());
-            if !current {
+        while let Some((at, armed)) = self.timers.pop_due(self.now) {
+            if !self.timer_is_live(at, &armed) {
                 continue;
             }
             match armed.timer {
                 Timer::DeviceDone { device, pid } => self.device_done(device, pid, sink),
                 Timer::Wake { pid, ticks } => self.wake(pid, Reason::Woke { ticks }, sink),
-                Timer::SwappedOut { pid } => self.swap_out_done(pid),
+                Timer::SwappedOut { pid } => self.swap_out_done(pid, sink),
                 Timer::SwappedIn { pid } => self.swap_in_done(pid, sink),
                 Timer::Age { pid } => self.age(pid, sink),
             }
+        }
+    }
+
+    /// Whether a timer still has a reason to fire: its process is still where it was when the
+    /// timer was set.
+    fn timer_is_live(&self, at: Tick, armed: &Armed) -> bool {
+        let Some(pcb) = self.table.get(armed.timer.pid()) else {
+            return false;
+        };
+        match armed.timer {
+            Timer::DeviceDone { device, pid } => self.devices[device.0 as usize]
+                .serving
+                .iter()
+                .any(|r| r.pid == pid && r.ends == at),
+            Timer::Wake { .. } => pcb.state.waiting_on() == Some(WaitOn::Sleep),
+            Timer::SwappedOut { .. } => pcb.memory.residence == Residence::SwappingOut,
+            Timer::SwappedIn { .. } => pcb.memory.residence == Residence::SwappingIn,
+            Timer::Age { pid } => {
+                pcb.state == State::Ready
+                    && pcb.sched.generation == armed.generation
+                    && self.scheduler.contains(pid)
+            }
+        }
+    }
+
+    /// Drops timers that lost their reason, so they never make an empty step.
+    fn drop_stale_timers(&mut self) {
+        while let Some((at, armed)) = self.timers.peek()
+            && !self.timer_is_live(at, &armed)
+        {
+            self.timers.pop();
         }
     }
 

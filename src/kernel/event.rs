@@ -80,6 +80,8 @@ pub enum Reason {
     SwappedOut { for_pid: Pid, need: u32, free: u32 },
     /// Swapped back in.
     SwappedIn { size: u32 },
+    /// Its swap-out transfer is over; its memory is free.
+    SwapOutDone { size: u32 },
     /// Picked by the short-term scheduler.
     Dispatched(Pick),
     /// Its time slice ran out.
@@ -379,6 +381,9 @@ impl Reason {
                 p(for_pid)
             ),
             Reason::SwappedIn { size } => format!("swapped in ({size} units of memory)"),
+            Reason::SwapOutDone { size } => {
+                format!("swap-out finished: its {size} units of memory are free")
+            }
             Reason::Dispatched(pick) => pick.describe(),
             Reason::QuantumExpired { quantum, level } => level_change(quantum, &level),
             Reason::Preempted { by, beat } => format!("{} preempts it: {}", p(by), beat.describe()),

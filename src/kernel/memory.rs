@@ -72,6 +72,9 @@ impl Kernel {
                     self.swap_out(victim, pid, memory.size, free, sink);
                 }
                 changed = true;
+                if self.config.swap_time == 0 {
+                    continue; // the room is free already
+                }
             }
             break;
         }
@@ -168,13 +171,15 @@ impl Kernel {
     }
 
     /// A swap-out transfer is over: its memory is free.
-    pub(super) fn swap_out_done(&mut self, pid: Pid) {
+    pub(super) fn swap_out_done(&mut self, pid: Pid, sink: &mut impl EventSink) {
         let memory = &mut self.table[pid].memory;
         if memory.residence == Residence::SwappingOut {
             memory.residence = Residence::Out;
             let size = memory.size;
             self.memory_used -= size;
             self.memory_outgoing -= size;
+            self.freed = true;
+            self.note(pid, Reason::SwapOutDone { size }, sink);
         }
     }
 

@@ -33,8 +33,9 @@ impl Timer {
     }
 }
 
-/// A timer with the process generation it was set for: a timer whose process has moved on
-/// (was killed, or left the ready queue) is dropped when it comes due.
+/// A timer with the process generation it was set for (aging timers belong to one stay in the
+/// ready queue). Timers whose reason has gone — the process was killed, left the ready queue —
+/// are dropped without ever becoming a step.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Armed {
     /// What.
@@ -63,11 +64,23 @@ impl Timers {
         self.heap.peek().map(|Reverse((at, _, _))| *at)
     }
 
-    /// The next timer due at or before `now`.
-    pub fn pop_due(&mut self, now: Tick) -> Option<Armed> {
+    /// The next timer and when it is due.
+    pub fn peek(&self) -> Option<(Tick, Armed)> {
+        self.heap
+            .peek()
+            .map(|Reverse((at, _, armed))| (*at, *armed))
+    }
+
+    /// Drops the next timer.
+    pub fn pop(&mut self) {
+        self.heap.pop();
+    }
+
+    /// The next timer due at or before `now`, with when it was due.
+    pub fn pop_due(&mut self, now: Tick) -> Option<(Tick, Armed)> {
         if self.next()? > now {
             return None;
         }
-        self.heap.pop().map(|Reverse((_, _, armed))| armed)
+        self.heap.pop().map(|Reverse((at, _, armed))| (at, armed))
     }
 }

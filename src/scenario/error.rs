@@ -103,19 +103,26 @@ pub fn one_of_hint(word: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// The `[table]` whose body contains byte `offset` (empty for the top level).
+/// The `[table]` header (as written) whose body contains byte `offset`; empty at the top level.
 fn table_at(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
-    for line in before.lines().rev() {
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    for line in text[..line_start].lines().rev() {
         let line = line.trim();
-        if let Some(rest) = line.strip_prefix("[[") {
-            return rest.trim_end_matches("]]").trim().to_string();
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            return rest.trim_end_matches(']').trim().to_string();
+        if line.starts_with('[') {
+            return line.split('#').next().unwrap_or(line).trim().to_string();
         }
     }
     String::new()
+}
+
+/// The key being assigned on the line that contains byte `offset`, if the offset is in its value.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text[line_start..offset.min(text.len())].split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 /// Splits serde's "`a`, `b`, `c`" list.
@@ -137,7 +144,10 @@ fn plain_type(serde: &str) -> String {
     if t == "a boolean" || t == "bool" {
         return "true or false".into();
     }
-    t.trim_start_matches("a string ").to_string()
+    if let Some(text) = t.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    t.to_string()
 }
 
 /// Rewrites a message from toml/serde into a message and a hint for a student.
@@ -151,7 +161,7 @@ pub fn friendly(
     let place = if table.is_empty() {
         "at the top level".to_string()
     } else {
-        format!("in [{table}]")
+        format!("in {table}")
     };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, tail) = rest.split_once('`').unwrap_or((rest, ""));
@@ -178,9 +188,12 @@ pub fn friendly(
     if let Some(rest) = message.strip_prefix("invalid type: ")
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
+        let key = span
+            .and_then(|s| key_at(text, s.start))
+            .map_or(String::new(), |k| format!(" for `{k}`"));
         return (
             format!(
-                "wrong type {place}: expected {}, found {}",
+                "wrong type{key} {place}: expected {}, found {}",
                 plain_type(expected),
                 plain_type(found)
             ),
@@ -232,6 +245,15 @@ mod tests {
             Some(&span),
         );
         assert_eq!(msg, "unknown key `quantun` in [kernel]");
+        let (msg, _) = friendly(
+            "invalid type: string \"5\", expected i64",
+            "[[process]]\nburst = \"5\"\n",
+            Some(&(20..23)),
+        );
+        assert_eq!(
+            msg,
+            "wrong type for `burst` in [[process]]: expected a whole number, found the text \"5\""
+        );
         assert_eq!(
             hint.as_deref(),
             Some("expected one of scheduler, quantum; did you mean quantum?")

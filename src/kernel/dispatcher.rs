@@ -245,6 +245,9 @@ impl Kernel {
     /// Which idle CPU gets `pid`: one that still holds its context (no switch needed), else one
     /// whose context nobody ready is waiting to reuse, else the lowest-numbered.
     fn choose_cpu(&self, pid: Pid) -> usize {
+        if self.cpus.len() == 1 {
+            return 0;
+        }
         let idle = || (0..self.cpus.len()).filter(|&i| self.cpus[i].activity == Activity::Idle);
         if let Some(i) = idle().find(|&i| self.cpus[i].context == Some(pid)) {
             return i;

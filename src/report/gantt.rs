@@ -47,6 +47,11 @@ impl GanttBuilder {
         }
     }
 
+    /// Number of CPUs (rows).
+    pub fn cpus(&self) -> u16 {
+        self.rows.len() as u16
+    }
+
     fn push(&mut self, cpu: usize, segment: Segment) {
         if segment.end <= segment.start {
             return;

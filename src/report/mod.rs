@@ -30,6 +30,8 @@ pub struct Options {
 pub struct Report {
     /// The scenario's title.
     pub title: String,
+    /// What the scenario teaches.
+    pub description: String,
     /// "round robin (quantum 4), 1 CPU, context switch 1" and the like.
     pub setup: String,
     /// Number of CPUs.
@@ -103,6 +105,7 @@ pub fn run(scenario: &Scenario, options: Options) -> Report {
         let stuck = stuck(&kernel);
         return Report {
             title: scenario.title.clone(),
+            description: scenario.description.clone(),
             setup,
             cpus,
             summary: sink.summary(cpus),
@@ -132,10 +135,11 @@ pub fn run(scenario: &Scenario, options: Options) -> Report {
     rows.sort_by_key(|r| (r.order, r.pid));
     Report {
         title: scenario.title.clone(),
+        description: scenario.description.clone(),
         setup,
         cpus,
         summary,
-        gantt: recorder.gantt(end),
+        gantt: recorder.take_gantt(end),
         stuck: stuck(&kernel),
         rows,
         events: std::mem::take(&mut recorder.events),

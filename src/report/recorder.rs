@@ -108,9 +108,10 @@ impl Recorder {
         &self.summary
     }
 
-    /// The Gantt chart up to `end`.
-    pub fn gantt(&self, end: Tick) -> Vec<Vec<Segment>> {
-        self.gantt.clone().finish(end)
+    /// The Gantt chart up to `end` (the recorder's own copy is handed over).
+    pub fn take_gantt(&mut self, end: Tick) -> Vec<Vec<Segment>> {
+        let cpus = self.gantt.cpus();
+        std::mem::replace(&mut self.gantt, GanttBuilder::new(cpus)).finish(end)
     }
 
     fn finished(&mut self, f: &Finished) {

@@ -36,6 +36,32 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Wraps text at `width` columns, keeping blank lines between paragraphs.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for paragraph in text.split("\n\n") {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
 fn opt(v: Option<u64>) -> String {
     v.map_or_else(|| "-".into(), |v| v.to_string())
 }
@@ -46,6 +72,10 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{}", report.title);
     let _ = writeln!(out, "{}", report.setup);
     out.push('\n');
+    if !report.description.is_empty() {
+        out.push_str(&wrap(&report.description, 96));
+        out.push('\n');
+    }
     if !report.gantt.is_empty() {
         let has = |k: gantt::Kind| report.gantt.iter().flatten().any(|s| s.kind == k);
         let mut legend = Vec::new();

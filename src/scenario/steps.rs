@@ -3,6 +3,9 @@
 
 use std::ops::Range;
 
+/// The largest number of ticks one step (or any other value) may take.
+pub const MAX_TICKS: u64 = 1_000_000_000;
+
 /// A step with the names it mentions still unresolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawStep {
@@ -156,7 +159,12 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
     let ticks = |i: usize| {
         let (o, w) = &args[i];
         match w.parse::<i64>() {
-            Ok(n) if n > 0 => Ok(n as u64),
+            Ok(n) if n > 0 && n as u64 <= MAX_TICKS => Ok(n as u64),
+            Ok(n) if n > 0 => Err(error(
+                format!("{w} ticks is more than proclab simulates in one step"),
+                Some(format!("use at most {MAX_TICKS} ticks")),
+                at(*o, w.len()),
+            )),
             Ok(_) => Err(error(
                 format!("`{keyword}` needs a positive number of ticks, not {w}"),
                 Some(format!("write it as \"{usage}\" with at least 1 tick")),

@@ -22,6 +22,13 @@ use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
+/// The largest number of ticks any one value may have: a billion is far beyond any lesson,
+/// and keeps every sum of them far from overflowing.
+pub const MAX_TICKS: u64 = steps::MAX_TICKS;
+
+/// Largest magnitude of a priority.
+const MAX_PRIORITY: i64 = 1_000_000_000;
+
 /// The file being checked, and the warnings found so far.
 struct Checker {
     path: Arc<str>,
@@ -88,6 +95,12 @@ impl Checker {
         Ok(n as u64)
     }
 
+    /// A number of ticks: from `min` up to [`MAX_TICKS`].
+    fn ticks(&self, v: &Spanned<i64>, min: i64, key: &str, what: &str) -> Result<u64> {
+        self.small(v, min, MAX_TICKS as i64, key, what)
+            .map(u64::from)
+    }
+
     fn small(&self, v: &Spanned<i64>, min: i64, max: i64, key: &str, what: &str) -> Result<u32> {
         let n = self.at_least(v, min, key, what)?;
         if n > max as u64 {
@@ -115,7 +128,7 @@ impl Checker {
             })
     }
 
-    fn range(&self, v: &Spanned<Vec<i64>>, key: &str, min: i64) -> Result<(i64, i64)> {
+    fn range(&self, v: &Spanned<Vec<i64>>, key: &str, min: i64, max: i64) -> Result<(i64, i64)> {
         let list = v.get_ref();
         let hint = format!(
             "write it as {key} = [LOW, HIGH], for example {key} = [{}, {}]",
@@ -136,6 +149,13 @@ impl Checker {
             return Err(self.error(
                 spanned(v),
                 format!("{key} = [{lo}, {hi}] is upside down"),
+                hint,
+            ));
+        }
+        if hi > max {
+            return Err(self.error(
+                spanned(v),
+                format!("{key} goes up to {hi}, above {max}"),
                 hint,
             ));
         }
@@ -240,7 +260,7 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
     };
     let needs_quantum = matches!(scheduler, "rr" | "lottery" | "stride");
     let quantum = match (&k.quantum, needs_quantum) {
-        (Some(q), true) => c.at_least(q, 1, "quantum", "the time slice in ticks")?,
+        (Some(q), true) => c.ticks(q, 1, "quantum", "the time slice in ticks")?,
         (None, true) => {
             let span = k.scheduler.as_ref().map_or(0..0, spanned);
             return Err(c.error(
@@ -298,7 +318,7 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
     };
     let rules = rules(c, &k.rules, &policy)?;
     let context_switch = match &k.context_switch {
-        Some(v) => c.at_least(v, 0, "context_switch", "the ticks one context switch costs")?,
+        Some(v) => c.ticks(v, 0, "context_switch", "the ticks one context switch costs")?,
         None => 0,
     };
     let cpus = match &k.cpus {
@@ -341,7 +361,7 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
                     "set `memory = N` under [kernel] to have swapping",
                 );
             }
-            c.at_least(v, 0, "swap_time", "the ticks to swap a process out or in")?
+            c.ticks(v, 0, "swap_time", "the ticks to swap a process out or in")?
         }
         None => 0,
     };
@@ -441,13 +461,13 @@ fn mlfq(c: &Checker, section: Option<&Spanned<MlfqSection>>) -> Result<MlfqConfi
             .or(from_list(&m.allotment))
             .unwrap_or(3),
     };
-    let positive = |n: i64| (n >= 1).then_some(n as u64);
+    let positive = |n: i64| (1..=MAX_TICKS as i64).contains(&n).then_some(n as u64);
     let quantum = per_level(c, m.quantum.as_ref(), "quantum", levels, 10, positive)?;
     let allotment = per_level(c, m.allotment.as_ref(), "allotment", levels, 1, |n| {
         (1..=i64::from(u32::MAX)).contains(&n).then_some(n as u32)
     })?;
     let boost = match &m.boost {
-        Some(b) => Some(c.at_least(
+        Some(b) => Some(c.ticks(
             b,
             0,
             "boost",
@@ -466,14 +486,17 @@ fn mlfq(c: &Checker, section: Option<&Spanned<MlfqSection>>) -> Result<MlfqConfi
 }
 
 fn aging(c: &Checker, a: &AgingSection) -> Result<Aging> {
-    let every = c.at_least(&a.every, 1, "every", "the ticks of waiting per aging step")?;
+    let every = c.ticks(&a.every, 1, "every", "the ticks of waiting per aging step")?;
     let step = match &a.step {
-        Some(s) => c.at_least(
-            s,
-            1,
-            "step",
-            "how much one aging step improves the priority",
-        )? as i64,
+        Some(s) => c
+            .small(
+                s,
+                1,
+                1_000_000,
+                "step",
+                "how much one aging step improves the priority",
+            )
+            .map(i64::from)?,
         None => 1,
     };
     Ok(Aging { every, step })
@@ -674,7 +697,7 @@ fn processes(
         index.insert(name, i as SpecIndex);
         let steps = match (&p.burst, &p.program) {
             (Some(b), None) => {
-                c.at_least(b, 1, "burst", "the CPU time of the process")?;
+                c.ticks(b, 1, "burst", "the CPU time of the process")?;
                 Vec::new()
             }
             (None, Some(program)) => {
@@ -720,7 +743,7 @@ fn processes(
                     "remove arrival: the process appears when its parent forks it",
                 ));
             }
-            (Some(a), None) => c.at_least(
+            (Some(a), None) => c.ticks(
                 a,
                 0,
                 "arrival",
@@ -758,11 +781,17 @@ fn processes(
             order: i as SpecIndex,
             name: name.into(),
             arrival,
-            priority: p
-                .priority
-                .as_ref()
-                .map(|v| *v.get_ref())
-                .or(forked_by.is_none().then_some(0)),
+            priority: match &p.priority {
+                Some(v) if v.get_ref().abs() > MAX_PRIORITY => {
+                    return Err(c.error(
+                        spanned(v),
+                        format!("priority = {} is out of range", v.get_ref()),
+                        format!("use a priority between -{MAX_PRIORITY} and {MAX_PRIORITY}"),
+                    ));
+                }
+                Some(v) => Some(*v.get_ref()),
+                None => forked_by.is_none().then_some(0),
+            },
             program,
             memory,
             tickets,
@@ -1012,18 +1041,18 @@ fn generate(
         ));
     }
     let unsigned = |(lo, hi): (i64, i64)| (lo as u64, hi as u64);
-    let burst = unsigned(c.range(&s.burst, "burst", 1)?);
+    let burst = unsigned(c.range(&s.burst, "burst", 1, MAX_TICKS as i64)?);
     let arrival_gap = match &s.arrival_gap {
-        Some(v) => unsigned(c.range(v, "arrival_gap", 0)?),
+        Some(v) => unsigned(c.range(v, "arrival_gap", 0, MAX_TICKS as i64)?),
         None => (0, 0),
     };
     let priority = match &s.priority {
-        Some(v) => Some(c.range(v, "priority", i64::MIN)?),
+        Some(v) => Some(c.range(v, "priority", -MAX_PRIORITY, MAX_PRIORITY)?),
         None => None,
     };
     let memory = match &s.memory {
         Some(v) => {
-            let (lo, hi) = c.range(v, "memory", 0)?;
+            let (lo, hi) = c.range(v, "memory", 0, i64::from(u32::MAX / 2))?;
             if let Some(total) = config.memory
                 && hi > i64::from(total)
             {
@@ -1035,7 +1064,7 @@ fn generate(
     };
     let tickets = match &s.tickets {
         Some(v) => {
-            let (lo, hi) = c.range(v, "tickets", 1)?;
+            let (lo, hi) = c.range(v, "tickets", 1, 1_000_000)?;
             Some((lo as u32, hi.min(1_000_000) as u32))
         }
         None => None,
@@ -1077,8 +1106,8 @@ fn generate(
                     "share is the fraction of I/O-bound processes, e.g. 0.3",
                 ));
             }
-            let every = unsigned(c.range(&v.every, "every", 1)?);
-            let ticks = unsigned(c.range(&v.duration, "duration", 1)?);
+            let every = unsigned(c.range(&v.every, "every", 1, MAX_TICKS as i64)?);
+            let ticks = unsigned(c.range(&v.duration, "duration", 1, MAX_TICKS as i64)?);
             let device = match &v.device {
                 Some(d) => {
                     check_name(c, d, "device")?;

@@ -85,6 +85,14 @@ impl Scheduler {
 
     /// Puts a process into the ready queue. Its key is computed now and kept in its PCB.
     pub fn push(&mut self, pid: Pid, table: &mut ProcessTable, placement: Placement) {
+        // A FIFO needs no key: skip the work on the round-robin fast path.
+        if let Queue::Fifo(q) = &mut self.queue {
+            match placement {
+                Placement::Back => q.push_back(pid),
+                Placement::Front => q.push_front(pid),
+            }
+            return;
+        }
         let pcb = &mut table[pid];
         pcb.sched.burst_left = pcb.burst_left();
         let key = keyed::key(&self.policy, self.rules.priority, pcb);
@@ -92,10 +100,7 @@ impl Scheduler {
         let pcb = &table[pid];
         let tie = self.tie(pcb);
         match &mut self.queue {
-            Queue::Fifo(q) => match placement {
-                Placement::Back => q.push_back(pid),
-                Placement::Front => q.push_front(pid),
-            },
+            Queue::Fifo(_) => {}
             Queue::Keyed(set) => {
                 set.insert((key, tie.0, tie.1, pid));
             }

@@ -347,3 +347,24 @@ fn generated_workloads_are_reproducible_and_pinned() {
         bursts
     );
 }
+
+#[test]
+fn narration_names_exec_arguments_and_how_a_child_ended() {
+    let r = run("title = \"t\"\n[kernel]\nscheduler = \"rr\"\nquantum = 1\n\
+        [[process]]\nname = \"sh\"\nprogram = [\"fork job\", \"cpu 1\", \"kill job KILL\", \"wait\", \"exec ls -l /tmp\", \"cpu 9\"]\n\
+        [[process]]\nname = \"job\"\nforked_by = \"sh\"\nburst = 50\n");
+    let notes: Vec<String> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Note { reason, .. } => Some(reason.describe(&r.names)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        notes.contains(&"wait returns: child job was killed by SIGKILL".to_string()),
+        "{notes:?}"
+    );
+    let exec = "exec ls -l /tmp: its program is replaced by ls's; the step after exec never runs";
+    assert!(notes.contains(&exec.to_string()), "{notes:?}");
+}

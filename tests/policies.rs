@@ -386,3 +386,60 @@ fn two_cpus_share_the_ready_queue() {
     assert_eq!(r.summary.makespan, 9);
     assert!((r.summary.cpu_utilization - 12.0 / 18.0).abs() < 1e-9);
 }
+
+#[test]
+fn aging_stops_at_the_most_important_priority_in_use() {
+    let r = run(
+        "title = \"t\"\n[kernel]\nscheduler = \"priority\"\n[kernel.aging]\nevery = 1\nstep = 3\n\
+        [[process]]\nname = \"hog\"\nburst = 10\npriority = 1\n\
+        [[process]]\nname = \"low\"\nburst = 1\npriority = 4\n",
+    );
+    let aged: Vec<String> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            proclab::kernel::Event::Note {
+                reason: reason @ proclab::kernel::Reason::Aged { .. },
+                ..
+            } => Some(reason.describe(&r.names)),
+            _ => None,
+        })
+        .collect();
+    // 4 → 1 → 0 (the floor: priority 0), then no further notes.
+    assert_eq!(aged, ["aging: priority 4 → 1", "aging: priority 1 → 0"]);
+}
+
+#[test]
+fn a_process_picked_again_while_others_wait_says_why() {
+    let r = run(
+        "title = \"t\"\n[kernel]\nscheduler = \"stride\"\nquantum = 1\n\
+        [[process]]\nname = \"A\"\nburst = 4\ntickets = 300\n\
+        [[process]]\nname = \"B\"\nburst = 4\ntickets = 100\n",
+    );
+    let renewed = r.events.iter().find_map(|e| match e {
+        proclab::kernel::Event::Note {
+            reason: reason @ proclab::kernel::Reason::QuantumRenewed { .. },
+            ..
+        } => Some(reason.describe(&r.names)),
+        _ => None,
+    });
+    let text = renewed.expect("A keeps the CPU at some point");
+    assert!(text.contains("picked again (stride: lowest pass"), "{text}");
+    assert!(!text.contains("nothing else is ready"), "{text}");
+}
+
+#[test]
+fn preempt_on_tie_hands_the_cpu_to_the_newcomer() {
+    let toml = "title = \"t\"\n[kernel]\nscheduler = \"srtf\"\n\
+        [[process]]\nname = \"A\"\nburst = 5\n\
+        [[process]]\nname = \"B\"\narrival = 2\nburst = 3\n";
+    assert_eq!(runs(&run(toml), 0), blocks(&[("A", 0, 5), ("B", 5, 8)]));
+    let tie = run(&toml.replace(
+        "\"srtf\"\n",
+        "\"srtf\"\n[kernel.rules]\npreempt_on_tie = true\n",
+    ));
+    assert_eq!(
+        runs(&tie, 0),
+        blocks(&[("A", 0, 2), ("B", 2, 5), ("A", 5, 8)])
+    );
+}

@@ -37,6 +37,7 @@ struct Case {
     servers: u8,
     aging: Option<u8>,
     fork: bool,
+    rules: (u8, u8, u8, u8),
     procs: Vec<Proc>,
 }
 
@@ -98,10 +99,11 @@ fn case() -> impl Strategy<Value = Case> {
         0u8..3,
         prop::option::of(1u8..5),
         any::<bool>(),
+        (0u8..3, 0u8..3, 0u8..3, 0u8..3),
         prop::collection::vec(process(), 1..7),
     )
         .prop_map(
-            |(policy, cpus, context_switch, admission, memory, servers, aging, fork, procs)| Case {
+            |(
                 policy,
                 cpus,
                 context_switch,
@@ -110,6 +112,18 @@ fn case() -> impl Strategy<Value = Case> {
                 servers,
                 aging,
                 fork,
+                rules,
+                procs,
+            )| Case {
+                policy,
+                cpus,
+                context_switch,
+                admission,
+                memory,
+                servers,
+                aging,
+                fork,
+                rules,
                 procs,
             },
         )
@@ -147,6 +161,26 @@ fn toml(c: &Case) -> String {
         && c.policy.contains("priority")
     {
         t += &format!("[kernel.aging]\nevery = {every}\n");
+    }
+    // Each rule is left at its default (0) or set to one of its values.
+    let (tie, order, preempted, ties) = c.rules;
+    let mut rules = String::new();
+    match tie {
+        1 => rules += "tie_break = \"file-order\"\n",
+        2 => rules += "wakeups = \"after-arrivals\"\n",
+        _ => {}
+    }
+    if order == 1 && c.policy.contains("\"priority") {
+        rules += "priority = \"higher-first\"\n";
+    }
+    if preempted == 1 && (c.policy.contains("quantum") || c.policy.contains("mlfq")) {
+        rules += "preempted = \"before-newcomers\"\n";
+    }
+    if ties == 1 && (c.policy.contains("srtf") || c.policy.contains("priority-preemptive")) {
+        rules += "preempt_on_tie = true\n";
+    }
+    if !rules.is_empty() {
+        t += &format!("[kernel.rules]\n{rules}");
     }
     let servers = match c.servers {
         0 => "\"unlimited\"".to_string(),

@@ -162,13 +162,14 @@ fn check(files: &[String]) -> i32 {
         match load(file) {
             Ok(scenario) => {
                 warn(&scenario);
+                let count = |n: u64| match n {
+                    1 => "1 process".to_string(),
+                    n => format!("{n} processes"),
+                };
+                let listed = scenario.specs.len() as u64;
                 let processes = match &scenario.generate {
-                    Some(g) => format!(
-                        "{} listed + {} generated processes",
-                        scenario.specs.len(),
-                        g.count
-                    ),
-                    None => format!("{} processes", scenario.specs.len()),
+                    Some(g) => format!("{listed} listed + {} generated", count(g.count)),
+                    None => count(listed),
                 };
                 code = code.max(print(&format!(
                     "ok: {} — {} ({processes})\n",

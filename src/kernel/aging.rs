@@ -1,6 +1,7 @@
 //! Aging for the priority policies: a process waiting in the ready queue gets one step more
 //! important every `every` ticks, so low-priority processes can't starve. Its priority goes
-//! back to its base when it leaves the CPU.
+//! back to its base when it leaves the CPU. Aging stops at the most important priority in use
+//! (0, or a more important base priority if the scenario has one).
 
 use super::config::PriorityOrder;
 use super::engine::Kernel;
@@ -19,13 +20,24 @@ impl Kernel {
         if self.table[pid].state != State::Ready || !self.scheduler.contains(pid) {
             return;
         }
+        let from = self.table[pid].priority.effective;
+        let at_best = match self.config.rules.priority {
+            PriorityOrder::LowerFirst => from <= aging.best,
+            PriorityOrder::HigherFirst => from >= aging.best,
+        };
+        if at_best {
+            return;
+        }
         self.scheduler.remove(&self.table[pid]);
         let pcb = &mut self.table[pid];
         let from = pcb.priority.effective;
         let to = match self.config.rules.priority {
-            PriorityOrder::LowerFirst => from - aging.step,
-            PriorityOrder::HigherFirst => from + aging.step,
+            PriorityOrder::LowerFirst => (from - aging.step).max(aging.best.min(from)),
+            PriorityOrder::HigherFirst => (from + aging.step).min(aging.best.max(from)),
         };
+        if to == from {
+            return; // already as important as aging can make it
+        }
         pcb.priority.effective = to;
         let generation = pcb.sched.generation;
         self.scheduler.push(pid, &mut self.table, Placement::Back);

@@ -149,13 +149,15 @@ impl MlfqConfig {
 }
 
 /// Optional aging for the priority policies: a process that waits in the ready queue gets
-/// one step better every `every` ticks, until it leaves the CPU again.
+/// one step better every `every` ticks, up to `best`, until it leaves the CPU again.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Aging {
     /// Ticks of waiting per step.
     pub every: Tick,
     /// How much one step improves the priority.
     pub step: i64,
+    /// The most important priority aging can reach.
+    pub best: i64,
 }
 
 /// Which way priority numbers point.

@@ -93,7 +93,11 @@ impl Kernel {
                     self.table[pid].regs.pc += 1;
                     self.fork(pid, child, sink);
                 }
-                Some(Step::Exec { command, image, .. }) => self.exec(pid, command, image, sink),
+                Some(Step::Exec {
+                    command,
+                    args,
+                    image,
+                }) => self.exec(pid, command, args, image, sink),
                 Some(Step::Kill { target, signal }) => {
                     self.table[pid].regs.pc += 1;
                     self.kill(pid, target, signal, sink);
@@ -263,7 +267,7 @@ impl Kernel {
     /// switching is free), else after a context switch.
     fn dispatch(&mut self, i: usize, pid: Pid, pick: Pick, sink: &mut impl EventSink) {
         if self.cpus[i].yielded.as_ref().is_some_and(|y| y.0 == pid) {
-            return self.resume(i, pid, sink);
+            return self.resume(i, pid, pick, sink);
         }
         self.flush_yield_on(i, sink);
         self.flush_yield_of(pid, sink);
@@ -300,7 +304,9 @@ impl Kernel {
 
     /// The process that yielded CPU `i` at this tick gets it straight back: no transition, no
     /// switch, a fresh time slice.
-    fn resume(&mut self, i: usize, pid: Pid, sink: &mut impl EventSink) {
+    fn resume(&mut self, i: usize, pid: Pid, pick: Pick, sink: &mut impl EventSink) {
+        // Others were ready, yet the policy chose this one again (lottery, stride).
+        let again = (!self.scheduler.is_empty()).then_some(pick);
         let Some((_, reason)) = self.cpus[i].yielded.take() else {
             return;
         };
@@ -310,7 +316,11 @@ impl Kernel {
             sink.event(Event::Note {
                 time: self.now,
                 pid: Some(pid),
-                reason: Reason::QuantumRenewed { quantum, level },
+                reason: Reason::QuantumRenewed {
+                    quantum,
+                    level,
+                    again,
+                },
             });
         }
         self.cpus[i].activity = Activity::Running {
@@ -346,7 +356,12 @@ impl Kernel {
         let pick = self.cpus[i].pick.take();
         if self.traits.preemptive {
             let pcb = &self.table[pid];
-            if let Some((by, _)) = self.scheduler.beats(pcb, pcb.burst_left()) {
+            // Only a strictly better process stops a switch; a tie never does.
+            if let Some((by, _)) = self
+                .scheduler
+                .beats(pcb, pcb.burst_left())
+                .filter(|(_, beat)| !beat.is_tie())
+            {
                 self.cpus[i].activity = Activity::Idle;
                 sink.event(Event::Note {
                     time: self.now,
@@ -428,12 +443,21 @@ impl Kernel {
             let Some((by, beat)) = self.scheduler.beats(pcb, pcb.burst_left()) else {
                 break;
             };
-            // With preempt-on-tie two equal processes could take turns forever within a tick.
-            if preempted_now.contains(&by) {
+            // A tie preempts only for a process that has just become ready (preempt_on_tie);
+            // else two equal processes would take the CPU from each other forever.
+            if beat.is_tie() && !self.arrived_now.contains(&by) {
+                break;
+            }
+            if preempted_now.contains(&by) || preempted_now.contains(&pid) {
                 break;
             }
             preempted_now.push(pid);
             self.preempt_on(i, by, beat, sink);
+            // The CPU goes to the preemptor itself: on a tie the tie-break could otherwise hand
+            // it straight back to the process just preempted.
+            if let Some(pick) = self.scheduler.take(by, &self.table) {
+                self.dispatch(i, by, pick, sink);
+            }
             self.dispatch_idle_cpus(sink);
         }
         !preempted_now.is_empty()

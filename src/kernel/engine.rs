@@ -78,6 +78,9 @@ pub struct Kernel {
     pub(super) newcomers: Vec<(Pid, Entry)>,
     /// Processes whose quantum expired at this tick, to enter after the newcomers.
     pub(super) expired: Vec<Pid>,
+    /// Processes that became ready at this tick (arrived or woke up): only they may preempt
+    /// on a tie.
+    pub(super) arrived_now: Vec<Pid>,
     /// Keep the PCBs of terminated processes (for views); reports without history turn it off.
     pub(super) keep_terminated: bool,
     pub(super) last_boost: Option<Tick>,
@@ -124,6 +127,7 @@ impl Kernel {
             live: 0,
             newcomers: Vec::new(),
             expired: Vec::new(),
+            arrived_now: Vec::new(),
             keep_terminated: true,
             last_boost: None,
             freed: false,
@@ -149,6 +153,7 @@ impl Kernel {
         let now = self.next_time()?;
         self.now = now;
         self.steps += 1;
+        self.arrived_now.clear();
         self.end_cpu_stretches(sink);
         self.boost_if_due(sink);
         self.fire_timers(sink);
@@ -303,6 +308,7 @@ impl Kernel {
             }),
         }
         let to_front = matches!(&self.config.policy, Policy::Mlfq(c) if c.io_to_front);
+        self.arrived_now.extend(newcomers.iter().map(|n| n.0));
         for &(pid, entry) in &newcomers {
             let placement = if to_front && entry == Entry::Wakeup {
                 self.bump_running_job(pid, sink);
@@ -325,6 +331,12 @@ impl Kernel {
 
     /// Enters a process (already in the ready state) into the ready queue.
     pub(super) fn make_ready(&mut self, pid: Pid, placement: Placement) {
+        if !self.table[pid].sched.joined {
+            if matches!(self.config.policy, Policy::Stride { .. }) {
+                self.table[pid].sched.pass = self.lowest_pass();
+            }
+            self.table[pid].sched.joined = true;
+        }
         let pcb = &mut self.table[pid];
         pcb.sched.generation += 1;
         let generation = pcb.sched.generation;

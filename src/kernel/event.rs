@@ -14,12 +14,12 @@ use std::sync::Arc;
 pub enum Pick {
     /// First in the FIFO ready queue.
     Fcfs,
-    /// Shortest next burst.
-    Sjf { burst: Tick },
+    /// Shortest next burst (`tie`: another ready process had the same).
+    Sjf { burst: Tick, tie: bool },
     /// Shortest remaining time.
-    Srtf { left: Tick },
+    Srtf { left: Tick, tie: bool },
     /// Best priority.
-    Priority { priority: i64 },
+    Priority { priority: i64, tie: bool },
     /// Next in the round-robin queue.
     Rr { quantum: Tick },
     /// Head of the highest non-empty MLFQ queue.
@@ -27,7 +27,7 @@ pub enum Pick {
     /// Holder of the winning lottery ticket.
     Lottery { ticket: u64, total: u64, held: u32 },
     /// Lowest pass.
-    Stride { pass: u64 },
+    Stride { pass: u64, tie: bool },
     /// Highest response ratio (waited + burst) / burst.
     Hrrn { waited: Tick, burst: Tick },
 }
@@ -56,6 +56,8 @@ pub struct LevelChange {
     pub to: u8,
     /// Quanta of allotment left at the new level.
     pub allotment_left: u32,
+    /// The allotment ran out at the bottom queue, so it starts over there.
+    pub at_bottom: bool,
 }
 
 /// Why something happened, in a form that `describe` turns into a sentence.
@@ -93,12 +95,17 @@ pub enum Reason {
     Preempted { by: Pid, beat: Beat },
     /// A switch was under way when a better process became ready; it goes back.
     SwitchAbandoned { by: Pid },
+    /// The process being switched in on `cpu` ended before the switch was done; the rest of
+    /// the switch (`unused` ticks) is not spent.
+    SwitchCut { unused: Tick },
     /// The MLFQ priority boost moved every job to the top queue.
     Boost { period: Tick },
-    /// Its time slice ran out, but nothing else was ready, so it goes on.
+    /// Its time slice ran out and it was picked again: nothing else was ready, or (lottery,
+    /// stride) the policy chose it again; `again` says why in the second case.
     QuantumRenewed {
         quantum: Tick,
         level: Option<LevelChange>,
+        again: Option<Pick>,
     },
     /// Asked a device for service.
     IoRequested {
@@ -140,8 +147,12 @@ pub enum Reason {
     Cascade { ancestor: Pid },
     /// Its parent exited; init adopts it.
     Orphaned { parent: Pid },
-    /// Replaced its program.
-    Exec { command: Arc<str> },
+    /// Replaced its program; `dropped` steps after the exec will never run.
+    Exec {
+        command: Arc<str>,
+        args: Arc<[Arc<str>]>,
+        dropped: u32,
+    },
     /// Aging improved its priority.
     Aged { from: i64, to: i64 },
 }
@@ -274,6 +285,14 @@ pub trait Names {
     fn device(&self, device: DeviceId) -> String;
 }
 
+fn tie_note(tie: bool) -> &'static str {
+    if tie {
+        "; a tie, broken by the tie-break rule (earlier arrival, then file order, unless changed)"
+    } else {
+        ""
+    }
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -287,11 +306,16 @@ impl Pick {
     pub fn describe(&self) -> String {
         match *self {
             Pick::Fcfs => "FCFS: first in the ready queue".into(),
-            Pick::Sjf { burst } => format!("SJF: shortest next CPU burst ({burst})"),
-            Pick::Srtf { left } => format!("SRTF: shortest remaining time ({left})"),
-            Pick::Priority { priority } => {
-                format!("priority {priority} is the best among the ready processes")
+            Pick::Sjf { burst, tie } => {
+                format!("SJF: shortest next CPU burst ({burst}){}", tie_note(tie))
             }
+            Pick::Srtf { left, tie } => {
+                format!("SRTF: shortest remaining time ({left}){}", tie_note(tie))
+            }
+            Pick::Priority { priority, tie } => format!(
+                "priority {priority} is the best among the ready processes{}",
+                tie_note(tie)
+            ),
             Pick::Rr { quantum } => format!("RR: next in the ready queue, for up to {quantum}"),
             Pick::Mlfq {
                 level,
@@ -304,7 +328,7 @@ impl Pick {
                 total,
                 held,
             } => format!("lottery: drew ticket {ticket} of {total}; holds {held}"),
-            Pick::Stride { pass } => format!("stride: lowest pass ({pass})"),
+            Pick::Stride { pass, tie } => format!("stride: lowest pass ({pass}){}", tie_note(tie)),
             Pick::Hrrn { waited, burst } => {
                 let ratio = (waited + burst) as f64 / burst.max(1) as f64;
                 format!(
@@ -316,9 +340,24 @@ impl Pick {
 }
 
 impl Beat {
+    /// True if the two were equal (a preemption only `preempt_on_tie` allows).
+    pub fn is_tie(&self) -> bool {
+        match *self {
+            Beat::Remaining { new, old } => new == old,
+            Beat::Priority { new, old } => new == old,
+            Beat::Level { .. } | Beat::IoToFront { .. } => false,
+        }
+    }
+
     fn describe(&self) -> String {
         match *self {
+            Beat::Remaining { new, old } if new == old => {
+                format!("remaining {new} = {old}, and preempt_on_tie is on")
+            }
             Beat::Remaining { new, old } => format!("remaining {new} < {old}"),
+            Beat::Priority { new, old } if new == old => {
+                format!("priority {new} ties with {old}, and preempt_on_tie is on")
+            }
             Beat::Priority { new, old } => format!("priority {new} beats {old}"),
             Beat::Level { new, old } => format!("queue {new} is above queue {old}"),
             Beat::IoToFront { level } => format!(
@@ -331,6 +370,9 @@ impl Beat {
 fn level_change(quantum: Tick, change: &Option<LevelChange>) -> String {
     match change {
         None => format!("quantum of {quantum} expired"),
+        Some(c) if c.at_bottom => format!(
+            "quantum of {quantum} expired; it stays in the bottom queue with a fresh allotment"
+        ),
         Some(c) if c.to < c.from => format!(
             "quantum of {quantum} expired and its allotment at queue {} is used up: moves down to queue {}",
             c.from, c.to
@@ -391,13 +433,28 @@ impl Reason {
                 "{} became ready during the switch and goes first; back to the ready queue",
                 p(by)
             ),
+            Reason::SwitchCut { unused } => format!(
+                "it ended while being switched in; the last {} of the switch are not spent",
+                plural(unused, "tick", "ticks")
+            ),
             Reason::Boost { period } => format!(
                 "priority boost (every {period}): every job moves to the top queue, lowest queues first"
             ),
-            Reason::QuantumRenewed { quantum, level } => format!(
-                "{}; nothing else is ready, so it keeps the CPU",
-                level_change(quantum, &level)
-            ),
+            Reason::QuantumRenewed {
+                quantum,
+                level,
+                again,
+            } => match again {
+                None => format!(
+                    "{}; nothing else is ready, so it keeps the CPU",
+                    level_change(quantum, &level)
+                ),
+                Some(pick) => format!(
+                    "{}; picked again ({}), so it keeps the CPU",
+                    level_change(quantum, &level),
+                    pick.describe()
+                ),
+            },
             Reason::IoRequested {
                 device,
                 ticks,
@@ -426,7 +483,7 @@ impl Reason {
             Reason::WaitsForChild { child: Some(c) } => format!("waits for its child {}", p(c)),
             Reason::WaitsForChild { child: None } => "waits for any child to exit".into(),
             Reason::ChildReaped { child, status } => {
-                format!("wait returns: child {} exited with {status}", p(child))
+                format!("wait returns: child {} {}", p(child), status.ending())
             }
             Reason::NoChildren { child: Some(c) } => format!(
                 "wait for {} returns at once: it is not a child to wait for (ECHILD)",
@@ -484,9 +541,24 @@ impl Reason {
                     p(parent)
                 )
             }
-            Reason::Exec { command } => format!(
-                "exec {command}: its old program is replaced; the steps after exec never run"
-            ),
+            Reason::Exec {
+                command,
+                args,
+                dropped,
+            } => {
+                let line: Vec<&str> = std::iter::once(&*command)
+                    .chain(args.iter().map(|a| &**a))
+                    .collect();
+                let lost = match dropped {
+                    0 => String::new(),
+                    1 => "; the step after exec never runs".to_string(),
+                    n => format!("; the {n} steps after exec never run"),
+                };
+                format!(
+                    "exec {}: its program is replaced by {command}'s{lost}",
+                    line.join(" ")
+                )
+            }
             Reason::Aged { from, to } => format!("aging: priority {from} → {to}"),
         }
     }

@@ -43,10 +43,8 @@ impl Kernel {
             tickets: spec.tickets,
             ..SchedData::default()
         };
-        match &self.config.policy {
-            Policy::Mlfq(cfg) => mlfq::enter_top(cfg, &mut sched),
-            Policy::Stride { .. } => sched.pass = self.lowest_pass(),
-            _ => {}
+        if let Policy::Mlfq(cfg) = &self.config.policy {
+            mlfq::enter_top(cfg, &mut sched);
         }
         self.table.insert(Pcb {
             pid,
@@ -105,7 +103,7 @@ impl Kernel {
 
     /// A newcomer's stride pass: the lowest pass among the processes competing now, so that
     /// it neither jumps the queue nor waits behind everyone's history.
-    fn lowest_pass(&self) -> u64 {
+    pub(super) fn lowest_pass(&self) -> u64 {
         let queued = self.scheduler.min_key().map(|k| k as u64);
         let running = self
             .cpus
@@ -146,6 +144,7 @@ impl Kernel {
         &mut self,
         pid: Pid,
         command: Arc<str>,
+        args: Arc<[Arc<str>]>,
         image: Option<u32>,
         sink: &mut impl EventSink,
     ) {
@@ -154,14 +153,16 @@ impl Kernel {
             None => Program::Burst(DEFAULT_IMAGE_TICKS),
         };
         let pcb = &mut self.table[pid];
+        let dropped = (pcb.program.len() as u32).saturating_sub(pcb.regs.pc + 1);
         pcb.program = program;
         pcb.command = command.clone();
         pcb.regs = Registers::default();
-        sink.event(Event::Note {
-            time: self.now,
-            pid: Some(pid),
-            reason: Reason::Exec { command },
-        });
+        let reason = Reason::Exec {
+            command,
+            args,
+            dropped,
+        };
+        self.note(pid, reason, sink);
     }
 
     /// `wait`: reaps a zombie child at once if there is one, returns at once if there is no
@@ -267,6 +268,12 @@ impl Kernel {
             .iter()
             .find(|c| c.process() == Some(pid))
             .map(|c| c.id);
+        let cut = self.cpus.iter().find_map(|c| match c.activity {
+            Activity::Switching { pid: p, until } if p == pid && until > self.now => {
+                Some(until - self.now)
+            }
+            _ => None,
+        });
         self.detach(pid);
         if self.table[pid].state.is_admitted() {
             self.count_admitted(pid, false);
@@ -294,6 +301,9 @@ impl Kernel {
             State::Zombie
         };
         self.set_state(pid, to, reason, cpu, sink);
+        if let Some(unused) = cut {
+            self.note(pid, Reason::SwitchCut { unused }, sink);
+        }
         let pcb = &mut self.table[pid];
         pcb.exit_status = Some(status);
         pcb.acct.finish = Some(self.now);

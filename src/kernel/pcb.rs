@@ -45,6 +45,8 @@ pub struct SchedData {
     pub tickets: u32,
     /// MLFQ queue (0 is the bottom queue).
     pub level: u8,
+    /// Has been in the ready queue before (the stride pass of a newcomer is set on entry).
+    pub joined: bool,
 }
 
 /// Where a process's memory is.

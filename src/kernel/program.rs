@@ -66,6 +66,17 @@ pub enum ExitStatus {
     Signaled(Signal),
 }
 
+impl ExitStatus {
+    /// How the process ended, as the end of a sentence: "exited with status 0", "was killed
+    /// by SIGKILL".
+    pub fn ending(&self) -> String {
+        match self {
+            ExitStatus::Code(c) => format!("exited with status {c}"),
+            ExitStatus::Signaled(s) => format!("was killed by {}", s.name()),
+        }
+    }
+}
+
 impl fmt::Display for ExitStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,7 +1,7 @@
 //! The run's summary figures, accumulated from events without keeping any history, so that
 //! a million-process run needs no more memory than its live processes.
 
-use crate::kernel::event::{Event, EventSink, Finished};
+use crate::kernel::event::{Event, EventSink, Finished, Reason};
 use crate::kernel::ids::Tick;
 use serde::Serialize;
 
@@ -93,6 +93,10 @@ impl SummarySink {
                 self.switches += 1;
                 self.switch_overhead += u128::from(s.cost);
             }
+            Event::Note {
+                reason: Reason::SwitchCut { unused },
+                ..
+            } => self.switch_overhead -= u128::from(*unused),
             _ => {}
         }
     }

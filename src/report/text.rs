@@ -66,6 +66,64 @@ fn opt(v: Option<u64>) -> String {
     v.map_or_else(|| "-".into(), |v| v.to_string())
 }
 
+/// The per-process table. Blocked and swapped time get a column only when some process has
+/// any, so that every row's turnaround = CPU + I/O + blocked + swapped + waiting stays visible.
+fn process_table(report: &Report) -> String {
+    let blocked = report.rows.iter().any(|r| r.blocked_time > 0);
+    let swapped = report.rows.iter().any(|r| r.swapped_time > 0);
+    let mut header = vec!["Process", "PID", "Arrival", "CPU", "I/O"];
+    if blocked {
+        header.push("Blocked");
+    }
+    if swapped {
+        header.push("Swapped");
+    }
+    header.extend([
+        "First run",
+        "Finish",
+        "Turnaround",
+        "Waiting",
+        "Response",
+        "Switches",
+        "Exit",
+    ]);
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let status = match r.exit_status {
+                Some(ExitStatus::Code(c)) => c.to_string(),
+                Some(ExitStatus::Signaled(s)) => s.name(),
+                None => "-".into(),
+            };
+            let mut row = vec![
+                r.name.to_string(),
+                r.pid.to_string(),
+                r.arrival.to_string(),
+                r.cpu_time.to_string(),
+                r.io_time.to_string(),
+            ];
+            if blocked {
+                row.push(r.blocked_time.to_string());
+            }
+            if swapped {
+                row.push(r.swapped_time.to_string());
+            }
+            row.extend([
+                opt(r.first_run),
+                opt(r.finish),
+                opt(r.turnaround),
+                r.waiting.to_string(),
+                opt(r.response),
+                r.context_switches.to_string(),
+                status,
+            ]);
+            row
+        })
+        .collect();
+    table(&header, &rows)
+}
+
 /// The whole report, or only the summary when it was asked for.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -97,48 +155,7 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
     if !report.rows.is_empty() {
-        let rows: Vec<Vec<String>> = report
-            .rows
-            .iter()
-            .map(|r| {
-                let status = match r.exit_status {
-                    Some(ExitStatus::Code(c)) => c.to_string(),
-                    Some(ExitStatus::Signaled(s)) => s.name(),
-                    None => "-".into(),
-                };
-                vec![
-                    r.name.to_string(),
-                    r.pid.to_string(),
-                    r.arrival.to_string(),
-                    r.cpu_time.to_string(),
-                    r.io_time.to_string(),
-                    opt(r.first_run),
-                    opt(r.finish),
-                    opt(r.turnaround),
-                    r.waiting.to_string(),
-                    opt(r.response),
-                    r.context_switches.to_string(),
-                    status,
-                ]
-            })
-            .collect();
-        out.push_str(&table(
-            &[
-                "Process",
-                "PID",
-                "Arrival",
-                "CPU",
-                "I/O",
-                "First run",
-                "Finish",
-                "Turnaround",
-                "Waiting",
-                "Response",
-                "Switches",
-                "Exit",
-            ],
-            &rows,
-        ));
+        out.push_str(&process_table(report));
         out.push('\n');
     }
     let s = &report.summary;
@@ -202,23 +219,26 @@ pub fn events(report: &Report) -> String {
                 )
             }
             Event::Switch(s) => {
-                let from = s.from.map_or("nothing".to_string(), |p| names.process(p));
-                let saved = match s.saved {
-                    Some(r) => format!("saves {from}'s registers (pc={} acc={})", r.pc, r.acc),
-                    None => format!("drops the context of {from}, which has exited"),
-                };
                 let cost = match s.cost {
                     1 => "1 tick".to_string(),
                     n => format!("{n} ticks"),
                 };
-                format!(
-                    "{:<12} context switch on {} ({cost}): {saved}, loads {}'s (pc={} acc={})",
-                    "",
-                    s.cpu,
-                    names.process(s.to),
-                    s.restored.pc,
-                    s.restored.acc,
-                )
+                let to = names.process(s.to);
+                let (pc, acc) = (s.restored.pc, s.restored.acc);
+                let what = match (s.from, s.saved) {
+                    (Some(p), Some(r)) => format!(
+                        "{}'s context (pc={} acc={}) is saved in its PCB and {to}'s (pc={pc} acc={acc}) is loaded",
+                        names.process(p),
+                        r.pc,
+                        r.acc
+                    ),
+                    (Some(p), None) => format!(
+                        "{} has exited; {to}'s context (pc={pc} acc={acc}) is loaded",
+                        names.process(p)
+                    ),
+                    (None, _) => format!("{to}'s context (pc={pc} acc={acc}) is loaded"),
+                };
+                format!("{:<12} context switch on {} ({cost}): {what}", "", s.cpu)
             }
             Event::Note { pid, reason, .. } => {
                 let who = pid.map(|p| names.process(p)).unwrap_or_default();

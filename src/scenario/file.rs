@@ -79,7 +79,7 @@ pub struct RulesSection {
     pub priority: Option<Spanned<String>>,
     pub preempted: Option<Spanned<String>>,
     pub wakeups: Option<Spanned<String>>,
-    pub preempt_on_tie: Option<bool>,
+    pub preempt_on_tie: Option<Spanned<bool>>,
 }
 
 /// `[kernel.devices.NAME]`.

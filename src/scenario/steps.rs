@@ -184,7 +184,15 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
         }
         "io" => {
             arity(2, 2)?;
-            Ok(RawStep::Io(word(0), ticks(1)?))
+            let device = word(0);
+            if device.text.is_empty() || device.text.chars().any(char::is_whitespace) {
+                return Err(error(
+                    format!("device name \"{}\" is not a single word", device.text),
+                    Some("name devices with one word, like disk or net".into()),
+                    device.span,
+                ));
+            }
+            Ok(RawStep::Io(device, ticks(1)?))
         }
         "sleep" => {
             arity(1, 1)?;

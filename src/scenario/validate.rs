@@ -26,6 +26,15 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 /// and keeps every sum of them far from overflowing.
 pub const MAX_TICKS: u64 = steps::MAX_TICKS;
 
+/// Most tickets a process may hold: the stride scheduler's stride is 10,000 / tickets, which
+/// must stay at least 1.
+const MAX_TICKETS: i64 = crate::kernel::STRIDE_ONE as i64;
+
+/// Programs that `exec` may name without a `[programs]` entry: the ones the real-OS lab runs.
+pub const KNOWN_PROGRAMS: [&str; 10] = [
+    "ls", "echo", "cat", "wc", "sort", "head", "true", "false", "sleep", "proclab",
+];
+
 /// Largest magnitude of a priority.
 const MAX_PRIORITY: i64 = 1_000_000_000;
 
@@ -221,6 +230,9 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
         Some(g) => Some(Arc::new(generate(&mut c, g, &specs, &config)?)),
         None => None,
     };
+    if let Some(aging) = &mut config.aging {
+        aging.best = aging_limit(&config.rules, &specs, generate.as_deref());
+    }
     if specs.is_empty() && generate.is_none() {
         return Err(c.error(
             0..0,
@@ -499,10 +511,30 @@ fn aging(c: &Checker, a: &AgingSection) -> Result<Aging> {
             .map(i64::from)?,
         None => 1,
     };
-    Ok(Aging { every, step })
+    // `best` is filled in once the processes are known.
+    Ok(Aging {
+        every,
+        step,
+        best: 0,
+    })
 }
 
-fn rules(c: &Checker, r: &RulesSection, policy: &Policy) -> Result<Rules> {
+/// How far aging can go: to priority 0, or to the most important base priority in the
+/// scenario if that is more important still.
+fn aging_limit(rules: &Rules, specs: &[ProcessSpec], generate: Option<&GenerateSpec>) -> i64 {
+    let given = specs.iter().filter_map(|s| s.priority).chain(
+        generate
+            .and_then(|g| g.priority)
+            .into_iter()
+            .flat_map(|(lo, hi)| [lo, hi]),
+    );
+    match rules.priority {
+        PriorityOrder::LowerFirst => given.fold(0, i64::min),
+        PriorityOrder::HigherFirst => given.fold(0, i64::max),
+    }
+}
+
+fn rules(c: &mut Checker, r: &RulesSection, policy: &Policy) -> Result<Rules> {
     let mut rules = Rules::defaults_for(policy);
     if let Some(v) = &r.tie_break {
         rules.tie_break = match c.choice(v, "tie_break rule", &["arrival", "file-order"])? {
@@ -532,8 +564,38 @@ fn rules(c: &Checker, r: &RulesSection, policy: &Policy) -> Result<Rules> {
             _ => Wakeups::AfterArrivals,
         };
     }
-    if let Some(v) = r.preempt_on_tie {
-        rules.preempt_on_tie = v;
+    if let Some(v) = &r.preempt_on_tie {
+        rules.preempt_on_tie = *v.get_ref();
+    }
+    // Rules that cannot matter under this policy are probably a mistake.
+    let name = policy.name();
+    if let Some(v) = &r.preempt_on_tie
+        && !matches!(policy, Policy::Srtf | Policy::PriorityPreemptive)
+    {
+        c.warn(
+            spanned(v),
+            format!("preempt_on_tie has no effect with scheduler \"{name}\""),
+            "it applies to srtf and priority-preemptive",
+        );
+    }
+    if let Some(v) = &r.priority
+        && !policy.uses_priority()
+    {
+        c.warn(
+            spanned(v),
+            format!("the priority rule has no effect with scheduler \"{name}\""),
+            "it applies to priority and priority-preemptive",
+        );
+    }
+    if let Some(v) = &r.preempted
+        && policy.quantum().is_none()
+        && !matches!(policy, Policy::Mlfq(_))
+    {
+        c.warn(
+            spanned(v),
+            format!("the preempted rule has no effect with scheduler \"{name}\""),
+            "it orders processes whose quantum expires: rr, lottery, stride and mlfq",
+        );
     }
     Ok(rules)
 }
@@ -774,7 +836,13 @@ fn processes(
             None => 0,
         };
         let tickets = match &p.tickets {
-            Some(t) => c.small(t, 1, 1_000_000, "tickets", "the process's lottery tickets")?,
+            Some(t) => c.small(
+                t,
+                1,
+                MAX_TICKETS,
+                "tickets",
+                "the process's lottery tickets",
+            )?,
             None => DEFAULT_TICKETS,
         };
         specs.push(ProcessSpec {
@@ -977,6 +1045,20 @@ fn resolve_steps(
                     .iter()
                     .position(|(n, _)| **n == *program.text)
                     .map(|i| i as u32);
+                if image.is_none() && !KNOWN_PROGRAMS.contains(&program.text.as_str()) {
+                    let known = KNOWN_PROGRAMS
+                        .iter()
+                        .copied()
+                        .chain(images.iter().map(|(n, _)| &**n));
+                    let guess = did_you_mean(&program.text, known)
+                        .map(|g| format!("did you mean {g}? "))
+                        .unwrap_or_default();
+                    c.warn(
+                        program.span.clone(),
+                        format!("exec {}: no program of that name is known; it runs a 1-tick default image", program.text),
+                        format!("{guess}define it under [programs], e.g. {} = [\"cpu 2\", \"exit 0\"]", program.text),
+                    );
+                }
                 Step::Exec {
                     command: program.text.as_str().into(),
                     args: args.iter().map(|a| Arc::from(a.as_str())).collect(),
@@ -1064,8 +1146,8 @@ fn generate(
     };
     let tickets = match &s.tickets {
         Some(v) => {
-            let (lo, hi) = c.range(v, "tickets", 1, 1_000_000)?;
-            Some((lo as u32, hi.min(1_000_000) as u32))
+            let (lo, hi) = c.range(v, "tickets", 1, MAX_TICKETS)?;
+            Some((lo as u32, hi as u32))
         }
         None => None,
     };

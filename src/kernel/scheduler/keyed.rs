@@ -25,14 +25,24 @@ fn priority_of(order: PriorityOrder, key: i64) -> i64 {
     }
 }
 
-/// Why the process with `key` was picked.
-pub fn pick(policy: &Policy, order: PriorityOrder, key: i64) -> Pick {
+/// Why the process with `key` was picked; `tie` if the next in line had the same key.
+pub fn pick(policy: &Policy, order: PriorityOrder, key: i64, tie: bool) -> Pick {
     match policy {
-        Policy::Sjf => Pick::Sjf { burst: key as u64 },
-        Policy::Srtf => Pick::Srtf { left: key as u64 },
-        Policy::Stride { .. } => Pick::Stride { pass: key as u64 },
+        Policy::Sjf => Pick::Sjf {
+            burst: key as u64,
+            tie,
+        },
+        Policy::Srtf => Pick::Srtf {
+            left: key as u64,
+            tie,
+        },
+        Policy::Stride { .. } => Pick::Stride {
+            pass: key as u64,
+            tie,
+        },
         _ => Pick::Priority {
             priority: priority_of(order, key),
+            tie,
         },
     }
 }

@@ -18,6 +18,7 @@ pub fn enter_top(cfg: &MlfqConfig, sched: &mut SchedData) {
 pub fn quantum_used(cfg: &MlfqConfig, sched: &mut SchedData) -> LevelChange {
     let from = sched.level;
     sched.allotment_left = sched.allotment_left.saturating_sub(1);
+    let at_bottom = sched.allotment_left == 0 && from == 0;
     if sched.allotment_left == 0 {
         sched.level = sched.level.saturating_sub(1);
         sched.allotment_left = cfg.allotment_at(sched.level);
@@ -27,6 +28,7 @@ pub fn quantum_used(cfg: &MlfqConfig, sched: &mut SchedData) -> LevelChange {
         from,
         to: sched.level,
         allotment_left: sched.allotment_left,
+        at_bottom,
     }
 }
 

@@ -139,6 +139,24 @@ impl Scheduler {
         }
     }
 
+    /// Takes `pid` out of the ready queue to run it, with the reason it is picked.
+    pub fn take(&mut self, pid: Pid, table: &ProcessTable) -> Option<Pick> {
+        let pcb = table.get(pid)?;
+        if !self.contains(pid) {
+            return None;
+        }
+        self.remove(pcb);
+        Some(match &self.policy {
+            Policy::Mlfq(_) => Pick::Mlfq {
+                level: pcb.sched.level,
+                quantum_left: pcb.sched.quantum_left,
+            },
+            Policy::Rr { quantum } => Pick::Rr { quantum: *quantum },
+            Policy::Fcfs => Pick::Fcfs,
+            policy => keyed::pick(policy, self.rules.priority, pcb.sched.queued_key, true),
+        })
+    }
+
     /// The smallest key in an ordered ready queue (the stride scheduler's lowest pass).
     pub fn min_key(&self) -> Option<i64> {
         match &self.queue {
@@ -175,7 +193,11 @@ impl Scheduler {
             }
             Queue::Keyed(set) => {
                 let (key, _, _, pid) = set.pop_first()?;
-                Some((pid, keyed::pick(&self.policy, self.rules.priority, key)))
+                let tie = set.first().is_some_and(|next| next.0 == key);
+                Some((
+                    pid,
+                    keyed::pick(&self.policy, self.rules.priority, key, tie),
+                ))
             }
             Queue::Levels(levels) => {
                 let level = levels.iter().rposition(|q| !q.is_empty())?;

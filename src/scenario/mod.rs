@@ -2,8 +2,11 @@
 //! into a ready-to-run [`Kernel`]. The format is documented in `docs/scenario-format.md`.
 
 pub mod bundled;
+mod checker;
 pub mod error;
 mod file;
+mod generate;
+mod processes;
 pub mod steps;
 mod validate;
 

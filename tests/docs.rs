@@ -27,10 +27,16 @@ fn documented_scenarios_are_valid() {
     for doc in ["README.md", "docs/scenario-format.md"] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
         let text = std::fs::read_to_string(&path).expect("the document exists");
-        for block in toml_blocks(&text).into_iter().filter(|b| b.contains("title = ")) {
+        for block in toml_blocks(&text)
+            .into_iter()
+            .filter(|b| b.contains("title = "))
+        {
             let result = Scenario::parse(doc, &block);
             if block.contains("mistake") {
-                assert!(result.is_err(), "{doc}: the broken example parses:\n{block}");
+                assert!(
+                    result.is_err(),
+                    "{doc}: the broken example parses:\n{block}"
+                );
             } else {
                 result.unwrap_or_else(|e| panic!("{doc}: {e}\n{block}"));
             }

@@ -146,6 +146,11 @@ impl Scheduler {
             return None;
         }
         self.remove(pcb);
+        let key = pcb.sched.queued_key;
+        let tie = match &self.queue {
+            Queue::Keyed(set) => set.first().is_some_and(|next| next.0 == key),
+            _ => false,
+        };
         Some(match &self.policy {
             Policy::Mlfq(_) => Pick::Mlfq {
                 level: pcb.sched.level,
@@ -153,7 +158,7 @@ impl Scheduler {
             },
             Policy::Rr { quantum } => Pick::Rr { quantum: *quantum },
             Policy::Fcfs => Pick::Fcfs,
-            policy => keyed::pick(policy, self.rules.priority, pcb.sched.queued_key, true),
+            policy => keyed::pick(policy, self.rules.priority, key, tie),
         })
     }
 

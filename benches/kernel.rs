@@ -3,6 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use proclab::compat::python_random::PythonRandom;
+use proclab::kernel::event::{Event, EventKind, EventSink, Finished};
 use proclab::report::{self, Options};
 use proclab::scenario::Scenario;
 use std::hint::black_box;
@@ -35,8 +36,26 @@ fn million_processes(c: &mut Criterion) {
     group.finish();
 }
 
+/// Collects what scheduler.py prints: each job's finish and first run (so its turnaround,
+/// response and waiting time), and nothing else.
+#[derive(Default)]
+struct PerJob(Vec<Finished>);
+
+impl EventSink for PerJob {
+    fn event(&mut self, event: Event) {
+        if let Event::Finished(f) = event {
+            self.0.push(f);
+        }
+    }
+
+    fn wants(&self, kind: EventKind) -> bool {
+        kind == EventKind::Finished
+    }
+}
+
 /// The workload of OSTEP's `scheduler.py -s 1 -j 2000 -m 100 -p RR -q 1`, with the same job
-/// lengths (drawn with Python's generator), simulated with the full event history.
+/// lengths (drawn with Python's generator): what the script computes (each job's answers),
+/// and the reports around it.
 fn ostep_round_robin(c: &mut Criterion) {
     let mut rng = PythonRandom::new(1);
     let mut text = String::from(
@@ -64,6 +83,16 @@ fn ostep_round_robin(c: &mut Criterion) {
     c.bench_function(
         "scheduler.py -s 1 -j 2000 -m 100 -p RR -q 1 (per-process report)",
         |b| b.iter(|| black_box(report::run(&scenario, Options::default()))),
+    );
+    c.bench_function(
+        "scheduler.py -s 1 -j 2000 -m 100 -p RR -q 1 (per-job answers)",
+        |b| {
+            b.iter(|| {
+                let mut sink = PerJob::default();
+                scenario.kernel().keep_terminated(false).run(&mut sink);
+                black_box(sink.0.len())
+            })
+        },
     );
     c.bench_function(
         "scheduler.py -s 1 -j 2000 -m 100 -p RR -q 1 (summary)",

@@ -243,6 +243,10 @@ proptest! {
             prop_assert!(steps < 100_000, "runaway simulation\n{}", text);
         }
         prop_assert!(kernel.is_done(), "stuck: {:?}\n{}", kernel.stuck(), text);
+        // The fast paths change nothing but the speed.
+        let mut general: Vec<Event> = Vec::new();
+        scenario.kernel().with_fast_paths(false).run(&mut general);
+        prop_assert_eq!(&general, &sink.events, "fast path differs\n{}", text);
         if let Some((mut copy, at)) = snapshot {
             let mut replay = Vec::new();
             copy.run(&mut replay);

@@ -4,7 +4,7 @@
 use super::config::Policy;
 use super::cpu::Activity;
 use super::engine::Kernel;
-use super::event::{Event, EventSink, Reason};
+use super::event::{Event, EventKind, EventSink, Reason, emit};
 use super::ids::Pid;
 use super::scheduler::mlfq;
 use super::state::State;
@@ -46,7 +46,7 @@ impl Kernel {
                 mlfq::enter_top(cfg, &mut pcb.sched);
             }
         }
-        sink.event(Event::Note {
+        emit(sink, EventKind::Note, || Event::Note {
             time: self.now,
             pid: None,
             reason: Reason::Boost { period },

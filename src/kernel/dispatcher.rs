@@ -4,7 +4,7 @@
 use super::config::Policy;
 use super::cpu::Activity;
 use super::engine::Kernel;
-use super::event::{Beat, Event, EventSink, Pick, Reason, Switch, Transition};
+use super::event::{Beat, Event, EventKind, EventSink, Pick, Reason, Switch, Transition, emit};
 use super::ids::{Pid, Tick};
 use super::program::{ExitStatus, Step};
 use super::scheduler::{Placement, mlfq};
@@ -136,13 +136,14 @@ impl Kernel {
 
     /// The quantum of the process on CPU `i` is used up while it still has CPU work.
     fn quantum_expired(&mut self, i: usize, pid: Pid, sink: &mut impl EventSink) {
-        let (quantum, level) = match &self.config.policy {
-            Policy::Mlfq(cfg) => {
+        let (quantum, level) = match (self.traits.quantum, &self.config.policy) {
+            (Some(quantum), _) => (quantum, None),
+            (None, Policy::Mlfq(cfg)) => {
                 let pcb = &mut self.table[pid];
                 let quantum = cfg.quantum_at(pcb.sched.level);
                 (quantum, Some(mlfq::quantum_used(cfg, &mut pcb.sched)))
             }
-            policy => (policy.quantum().unwrap_or(0), None),
+            (None, _) => (0, None),
         };
         self.yield_cpu(i, pid, Reason::QuantumExpired { quantum, level }, sink);
         self.requeue_expired(pid);
@@ -166,14 +167,16 @@ impl Kernel {
     /// Tells the deferred `running → ready` transition of the process that yielded CPU `i`.
     pub(super) fn flush_yield_on(&mut self, i: usize, sink: &mut impl EventSink) {
         if let Some((pid, reason)) = self.cpus[i].yielded.take() {
-            sink.event(Event::Transition(Transition {
-                time: self.now,
-                pid,
-                from: Some(State::Running),
-                to: State::Ready,
-                reason,
-                cpu: Some(self.cpus[i].id),
-            }));
+            emit(sink, EventKind::Transition, || {
+                Event::Transition(Transition {
+                    time: self.now,
+                    pid,
+                    from: Some(State::Running),
+                    to: State::Ready,
+                    reason,
+                    cpu: Some(self.cpus[i].id),
+                })
+            });
         }
     }
 
@@ -192,7 +195,9 @@ impl Kernel {
     /// the base priority when a process leaves the CPU.
     pub(super) fn leave_cpu(&mut self, i: usize) {
         self.checkpoint(i);
-        if let Some(pid) = self.cpus[i].process() {
+        if self.config.aging.is_some()
+            && let Some(pid) = self.cpus[i].process()
+        {
             let pcb = &mut self.table[pid];
             pcb.priority.effective = pcb.priority.base;
         }
@@ -221,7 +226,7 @@ impl Kernel {
         };
         self.set_state(pid, State::Waiting(on), reason, Some(cpu), sink);
         if let Some((quantum, change)) = level {
-            sink.event(Event::Note {
+            emit(sink, EventKind::Note, || Event::Note {
                 time: self.now,
                 pid: Some(pid),
                 reason: Reason::QuantumExpired {
@@ -275,19 +280,21 @@ impl Kernel {
         let outgoing = cpu.context.filter(|&c| c != pid);
         if let Some(out) = outgoing {
             let cost = self.config.context_switch;
-            sink.event(Event::Switch(Switch {
-                time: self.now,
-                cpu: cpu.id,
-                from: Some(out),
-                to: pid,
-                cost,
-                saved: self
-                    .table
-                    .get(out)
-                    .filter(|p| !p.state.is_finished())
-                    .map(|p| p.regs),
-                restored: self.table[pid].regs,
-            }));
+            emit(sink, EventKind::Switch, || {
+                Event::Switch(Switch {
+                    time: self.now,
+                    cpu: cpu.id,
+                    from: Some(out),
+                    to: pid,
+                    cost,
+                    saved: self
+                        .table
+                        .get(out)
+                        .filter(|p| !p.state.is_finished())
+                        .map(|p| p.regs),
+                    restored: self.table[pid].regs,
+                })
+            });
             self.table[pid].acct.switches += 1;
         }
         self.cpus[i].context = Some(pid);
@@ -313,7 +320,7 @@ impl Kernel {
         self.set_state_quietly(pid, State::Running);
         self.begin_slice(pid);
         if let Reason::QuantumExpired { quantum, level } = reason {
-            sink.event(Event::Note {
+            emit(sink, EventKind::Note, || Event::Note {
                 time: self.now,
                 pid: Some(pid),
                 reason: Reason::QuantumRenewed {
@@ -363,7 +370,7 @@ impl Kernel {
                 .filter(|(_, beat)| !beat.is_tie())
             {
                 self.cpus[i].activity = Activity::Idle;
-                sink.event(Event::Note {
+                emit(sink, EventKind::Note, || Event::Note {
                     time: self.now,
                     pid: Some(pid),
                     reason: Reason::SwitchAbandoned { by },

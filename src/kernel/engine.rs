@@ -13,7 +13,7 @@
 use super::config::{KernelConfig, Policy, Preempted, TieBreak, Wakeups};
 use super::cpu::{Activity, Cpu};
 use super::devices::Device;
-use super::event::{Event, EventSink, Reason, Transition};
+use super::event::{Event, EventKind, EventSink, Reason, Transition, emit};
 use super::ids::{CpuId, Pid, Tick};
 use super::pcb::Residence;
 use super::process_table::ProcessTable;
@@ -84,6 +84,9 @@ pub struct Kernel {
     /// Keep the PCBs of terminated processes (for views); reports without history turn it off.
     pub(super) keep_terminated: bool,
     pub(super) last_boost: Option<Tick>,
+    /// Use the fast path for plain round-robin rotations (off only to test it against the
+    /// general path).
+    pub(super) fast_paths: bool,
     /// Set when a process ended or memory was freed: the schedulers get another round.
     pub(super) freed: bool,
     /// Device requests started since the last event was told (told as notes).
@@ -130,6 +133,7 @@ impl Kernel {
             arrived_now: Vec::new(),
             keep_terminated: true,
             last_boost: None,
+            fast_paths: true,
             freed: false,
             started: Vec::new(),
             steps: 0,
@@ -140,6 +144,14 @@ impl Kernel {
     /// soon as they are reaped, so that long runs hold only live processes.
     pub fn keep_terminated(mut self, keep: bool) -> Kernel {
         self.keep_terminated = keep;
+        self
+    }
+
+    /// Turns the fast paths off (or on again): the results must not change, which the tests
+    /// check by running both ways.
+    #[doc(hidden)]
+    pub fn with_fast_paths(mut self, on: bool) -> Kernel {
+        self.fast_paths = on;
         self
     }
 
@@ -154,6 +166,9 @@ impl Kernel {
         self.now = now;
         self.steps += 1;
         self.arrived_now.clear();
+        if self.rotate(sink) {
+            return Some(now);
+        }
         self.end_cpu_stretches(sink);
         self.boost_if_due(sink);
         self.fire_timers(sink);
@@ -263,7 +278,7 @@ impl Kernel {
     }
 
     /// Phase 5: schedulers act until nothing changes.
-    fn settle(&mut self, sink: &mut impl EventSink) {
+    pub(super) fn settle(&mut self, sink: &mut impl EventSink) {
         loop {
             self.admit(sink);
             self.balance_memory(sink);
@@ -284,7 +299,13 @@ impl Kernel {
     /// Puts this tick's newcomers into the ready queue, in the order the rules give, and then
     /// the processes whose quantum expired (when they go after the newcomers).
     fn enqueue_newcomers(&mut self, sink: &mut impl EventSink) {
-        if self.newcomers.is_empty() && self.expired.is_empty() {
+        if self.newcomers.is_empty() {
+            // The common case under time slicing: only processes whose quantum expired.
+            for k in 0..self.expired.len() {
+                let pid = self.expired[k];
+                self.make_ready(pid, Placement::Back);
+            }
+            self.expired.clear();
             return;
         }
         let mut newcomers = std::mem::take(&mut self.newcomers);
@@ -331,13 +352,13 @@ impl Kernel {
 
     /// Enters a process (already in the ready state) into the ready queue.
     pub(super) fn make_ready(&mut self, pid: Pid, placement: Placement) {
-        if !self.table[pid].sched.joined {
-            if matches!(self.config.policy, Policy::Stride { .. }) {
-                self.table[pid].sched.pass = self.lowest_pass();
-            }
-            self.table[pid].sched.joined = true;
+        let joined = self.table[pid].sched.joined;
+        if !joined && matches!(self.config.policy, Policy::Stride { .. }) {
+            let pass = self.lowest_pass();
+            self.table[pid].sched.pass = pass;
         }
         let pcb = &mut self.table[pid];
+        pcb.sched.joined = true;
         pcb.sched.generation += 1;
         let generation = pcb.sched.generation;
         self.scheduler.push(pid, &mut self.table, placement);
@@ -375,14 +396,16 @@ impl Kernel {
     ) {
         self.flush_yield_of(pid, sink);
         let from = self.set_state_quietly(pid, to);
-        sink.event(Event::Transition(Transition {
-            time: self.now,
-            pid,
-            from: Some(from),
-            to,
-            reason,
-            cpu,
-        }));
+        emit(sink, EventKind::Transition, || {
+            Event::Transition(Transition {
+                time: self.now,
+                pid,
+                from: Some(from),
+                to,
+                reason,
+                cpu,
+            })
+        });
     }
 
     /// Changes a process's state without an event (the caller tells it, or decides not to).

@@ -254,15 +254,46 @@ impl Event {
     }
 }
 
+/// The kinds of event, so that a sink can say which it wants.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// [`Event::Created`].
+    Created,
+    /// [`Event::Transition`].
+    Transition,
+    /// [`Event::Switch`].
+    Switch,
+    /// [`Event::Note`].
+    Note,
+    /// [`Event::Finished`].
+    Finished,
+}
+
 /// A consumer of kernel events: a report, a recorder, the TUI.
 pub trait EventSink {
     /// Receives one event.
     fn event(&mut self, event: Event);
+
+    /// Whether the sink wants events of this kind; the kernel does not even build the others
+    /// (a summary needs no transitions, and a million-process run makes tens of millions).
+    #[inline]
+    fn wants(&self, _kind: EventKind) -> bool {
+        true
+    }
 }
 
 impl EventSink for Vec<Event> {
     fn event(&mut self, event: Event) {
         self.push(event);
+    }
+}
+
+/// Sends the event `build` makes, if the sink wants events of that kind; otherwise the event
+/// is not even built.
+#[inline]
+pub fn emit<S: EventSink + ?Sized>(sink: &mut S, kind: EventKind, build: impl FnOnce() -> Event) {
+    if sink.wants(kind) {
+        sink.event(build());
     }
 }
 
@@ -273,6 +304,11 @@ pub struct Discard;
 impl EventSink for Discard {
     #[inline]
     fn event(&mut self, _: Event) {}
+
+    #[inline]
+    fn wants(&self, _kind: EventKind) -> bool {
+        false
+    }
 }
 
 /// Looks up the names that events refer to by number.

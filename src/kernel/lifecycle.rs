@@ -4,7 +4,7 @@
 use super::config::Policy;
 use super::cpu::Activity;
 use super::engine::{Entry, Kernel};
-use super::event::{Event, EventSink, Finished, Reason, Transition};
+use super::event::{Event, EventKind, EventSink, Finished, Reason, Transition, emit};
 use super::ids::{DeviceId, Pid, Tick};
 use super::pcb::{Accounting, MemoryInfo, Pcb, Priority, Registers, Residence, SchedData};
 use super::program::{ExitStatus, Program, Signal, SpecIndex};
@@ -83,21 +83,23 @@ impl Kernel {
             p.children.push(pid);
         }
         self.live += 1;
-        sink.event(Event::Created {
+        emit(sink, EventKind::Created, || Event::Created {
             time: self.now,
             pid,
             name: spec.name.clone(),
             parent,
             order: spec.order,
         });
-        sink.event(Event::Transition(Transition {
-            time: self.now,
-            pid,
-            from: None,
-            to: State::New,
-            reason,
-            cpu: None,
-        }));
+        emit(sink, EventKind::Transition, || {
+            Event::Transition(Transition {
+                time: self.now,
+                pid,
+                from: None,
+                to: State::New,
+                reason,
+                cpu: None,
+            })
+        });
         pid
     }
 
@@ -307,13 +309,15 @@ impl Kernel {
         let pcb = &mut self.table[pid];
         pcb.exit_status = Some(status);
         pcb.acct.finish = Some(self.now);
-        sink.event(Event::Finished(Finished {
-            time: self.now,
-            pid,
-            order: pcb.order,
-            status,
-            acct: pcb.acct,
-        }));
+        emit(sink, EventKind::Finished, || {
+            Event::Finished(Finished {
+                time: self.now,
+                pid,
+                order: pcb.order,
+                status,
+                acct: pcb.acct,
+            })
+        });
         let cascading = cascading.or(pcb.cascade.then_some(pid));
         self.tell_started(sink);
         self.orphan_children(pid, cascading, sink);
@@ -494,7 +498,7 @@ impl Kernel {
 
     /// Tells something that changes no state.
     pub(super) fn note(&mut self, pid: Pid, reason: Reason, sink: &mut impl EventSink) {
-        sink.event(Event::Note {
+        emit(sink, EventKind::Note, || Event::Note {
             time: self.now,
             pid: Some(pid),
             reason,

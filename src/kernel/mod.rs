@@ -23,6 +23,7 @@ pub mod pcb;
 mod process_table;
 pub mod program;
 pub mod random;
+mod rotation;
 pub mod scheduler;
 pub mod state;
 mod timers;

@@ -49,12 +49,14 @@ impl ProcessTable {
     }
 
     /// The PCB of `pid`, if it is in the table.
+    #[inline]
     pub fn get(&self, pid: Pid) -> Option<&Pcb> {
         let slot = *self.slot_of.get(pid.0 as usize)?;
         self.slots.get(slot as usize)?.as_ref()
     }
 
     /// The PCB of `pid`, mutably.
+    #[inline]
     pub fn get_mut(&mut self, pid: Pid) -> Option<&mut Pcb> {
         let slot = *self.slot_of.get(pid.0 as usize)?;
         self.slots.get_mut(slot as usize)?.as_mut()
@@ -86,6 +88,7 @@ impl ProcessTable {
 
 impl std::ops::Index<Pid> for ProcessTable {
     type Output = Pcb;
+    #[inline]
     fn index(&self, pid: Pid) -> &Pcb {
         self.get(pid)
             .unwrap_or_else(|| panic!("pid {pid} is not in the process table"))
@@ -93,6 +96,7 @@ impl std::ops::Index<Pid> for ProcessTable {
 }
 
 impl std::ops::IndexMut<Pid> for ProcessTable {
+    #[inline]
     fn index_mut(&mut self, pid: Pid) -> &mut Pcb {
         self.get_mut(pid)
             .unwrap_or_else(|| panic!("pid {pid} is not in the process table"))

@@ -1,7 +1,7 @@
 //! The run's summary figures, accumulated from events without keeping any history, so that
 //! a million-process run needs no more memory than its live processes.
 
-use crate::kernel::event::{Event, EventSink, Finished, Reason};
+use crate::kernel::event::{Event, EventKind, EventSink, Finished, Reason};
 use crate::kernel::ids::Tick;
 use serde::Serialize;
 
@@ -106,5 +106,13 @@ impl EventSink for SummarySink {
     #[inline]
     fn event(&mut self, event: Event) {
         self.observe(&event);
+    }
+
+    #[inline]
+    fn wants(&self, kind: EventKind) -> bool {
+        matches!(
+            kind,
+            EventKind::Switch | EventKind::Note | EventKind::Finished
+        )
     }
 }

@@ -84,6 +84,7 @@ impl Scheduler {
     }
 
     /// Puts a process into the ready queue. Its key is computed now and kept in its PCB.
+    #[inline]
     pub fn push(&mut self, pid: Pid, table: &mut ProcessTable, placement: Placement) {
         // A FIFO needs no key: skip the work on the round-robin fast path.
         if let Queue::Fifo(q) = &mut self.queue {
@@ -171,6 +172,7 @@ impl Scheduler {
     }
 
     /// Number of ready processes.
+    #[inline]
     pub fn len(&self) -> usize {
         match &self.queue {
             Queue::Fifo(q) => q.len(),
@@ -181,11 +183,13 @@ impl Scheduler {
     }
 
     /// True if nothing is ready.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Removes and returns the process to run next, with the reason.
+    #[inline]
     pub fn pop(&mut self, table: &ProcessTable, now: Tick) -> Option<(Pid, Pick)> {
         match &mut self.queue {
             Queue::Fifo(q) => {
@@ -309,6 +313,7 @@ impl Scheduler {
     }
 
     /// True if `pid` is in the ready queue.
+    #[inline]
     pub fn contains(&self, pid: Pid) -> bool {
         match &self.queue {
             Queue::Fifo(q) => q.contains(&pid),

@@ -217,6 +217,15 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// The tie-break sort key of a process that arrived at `arrival` and is number `order` in
+    /// the file: smaller wins.
+    pub fn tie_key(&self, arrival: Tick, order: u32) -> (Tick, u32) {
+        match self.tie_break {
+            TieBreak::Arrival => (arrival, order),
+            TieBreak::FileOrder => (0, order),
+        }
+    }
+
     /// The default rules for a policy: the textbook's, except that mlfq follows OSTEP's mlfq.py.
     pub fn defaults_for(policy: &Policy) -> Rules {
         let mlfq = matches!(policy, Policy::Mlfq(_));

@@ -10,7 +10,7 @@
 //!    swaps, newcomers enter the ready queue in the order the rules give, idle CPUs are
 //!    dispatched and preemptive policies preempt.
 
-use super::config::{KernelConfig, Policy, Preempted, TieBreak, Wakeups};
+use super::config::{KernelConfig, Policy, Preempted, Wakeups};
 use super::cpu::{Activity, Cpu};
 use super::devices::Device;
 use super::event::{Event, EventKind, EventSink, Reason, Transition, emit};
@@ -311,10 +311,7 @@ impl Kernel {
         let mut newcomers = std::mem::take(&mut self.newcomers);
         let tie = |k: &Kernel, pid: Pid| {
             let p = &k.table[pid];
-            match k.config.rules.tie_break {
-                TieBreak::Arrival => (p.acct.arrival, p.order),
-                TieBreak::FileOrder => (0, p.order),
-            }
+            k.config.rules.tie_key(p.acct.arrival, p.order)
         };
         match self.config.rules.wakeups {
             Wakeups::ByTieBreak => newcomers.sort_by_key(|&(pid, _)| tie(self, pid)),

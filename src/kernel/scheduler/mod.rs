@@ -6,7 +6,7 @@ mod keyed;
 mod lottery;
 pub mod mlfq;
 
-use super::config::{Policy, Rules, TieBreak};
+use super::config::{Policy, Rules};
 use super::event::{Beat, Pick};
 use super::ids::{Pid, Tick};
 use super::pcb::Pcb;
@@ -77,10 +77,7 @@ impl Scheduler {
     /// The tie-break part of the sort key: earlier arrival (unless the rule says file order),
     /// then file order.
     fn tie(&self, pcb: &Pcb) -> (Tick, u32) {
-        match self.rules.tie_break {
-            TieBreak::Arrival => (pcb.acct.arrival, pcb.order),
-            TieBreak::FileOrder => (0, pcb.order),
-        }
+        self.rules.tie_key(pcb.acct.arrival, pcb.order)
     }
 
     /// Puts a process into the ready queue. Its key is computed now and kept in its PCB.
@@ -116,10 +113,7 @@ impl Scheduler {
                 let rules = self.rules;
                 let at = list.partition_point(|&other| {
                     let o = &table[other];
-                    match rules.tie_break {
-                        TieBreak::Arrival => (o.acct.arrival, o.order) <= tie,
-                        TieBreak::FileOrder => o.order <= tie.1,
-                    }
+                    rules.tie_key(o.acct.arrival, o.order) <= tie
                 });
                 list.insert(at, pid);
             }

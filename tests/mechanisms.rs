@@ -368,3 +368,107 @@ fn narration_names_exec_arguments_and_how_a_child_ended() {
     let exec = "exec ls -l /tmp: its program is replaced by ls's; the step after exec never runs";
     assert!(notes.contains(&exec.to_string()), "{notes:?}");
 }
+
+/// Steps a kernel until its clock reaches `t`.
+fn kernel_at(toml: &str, t: u64) -> proclab::kernel::Kernel {
+    let mut kernel = scenario(toml).kernel();
+    let mut events = Vec::new();
+    while kernel.now() < t {
+        kernel.step(&mut events).expect("still running");
+    }
+    kernel
+}
+
+fn names(kernel: &proclab::kernel::Kernel, pids: &[Pid]) -> Vec<String> {
+    pids.iter()
+        .map(|&p| kernel.process(p).unwrap().name.to_string())
+        .collect()
+}
+
+#[test]
+fn the_views_show_every_queue_in_order() {
+    // At 0 F and E (priority 0) block on the disk at once and A runs. At 1 C, B and G arrive:
+    // G does not fit (needs 75, 70 free) and, never loaded yet, pushes out the ready process
+    // that would run last, C. At 2 D arrives but six processes are admitted already.
+    let k = kernel_at(
+        "title = \"t\"\n[kernel]\nscheduler = \"priority\"\nmax_multiprogramming = 6\nmemory = 100\n\
+        [[process]]\nname = \"A\"\nburst = 10\npriority = 1\nmemory = 10\n\
+        [[process]]\nname = \"F\"\nprogram = [\"io disk 9\", \"cpu 1\"]\n\
+        [[process]]\nname = \"E\"\nprogram = [\"io disk 3\", \"cpu 1\"]\n\
+        [[process]]\nname = \"C\"\narrival = 1\nburst = 2\npriority = 5\nmemory = 10\n\
+        [[process]]\nname = \"B\"\narrival = 1\nburst = 2\npriority = 2\nmemory = 10\n\
+        [[process]]\nname = \"G\"\narrival = 1\nburst = 2\nmemory = 75\n\
+        [[process]]\nname = \"D\"\narrival = 2\nburst = 2\n",
+        2,
+    );
+    let running: Vec<Pid> = k.cpus().iter().filter_map(|c| c.running()).collect();
+    assert_eq!(names(&k, &running), ["A"]);
+    assert_eq!(names(&k, &k.ready_queue()), ["G", "B"]);
+    assert_eq!(names(&k, &k.job_queue()), ["D"]);
+    assert_eq!(names(&k, &k.swap_queue()), ["C"]);
+    let disk = &k.devices()[0];
+    assert_eq!(&*disk.name, "disk");
+    let serving: Vec<Pid> = disk.serving.iter().map(|r| r.pid).collect();
+    let queued: Vec<Pid> = disk.queue.iter().map(|r| r.pid).collect();
+    assert_eq!(
+        (names(&k, &serving), names(&k, &queued)),
+        (vec!["F".to_string()], vec!["E".to_string()])
+    );
+    assert_eq!((k.memory_used(), k.admitted(), k.steps()), (95, 6, 3));
+    assert_eq!(
+        k.pid_of_spec(6)
+            .map(|p| k.process(p).unwrap().name.to_string()),
+        Some("D".into())
+    );
+    assert_eq!(k.config().memory, Some(100));
+    assert_eq!(k.workload().specs().len(), 7);
+    assert!(k.check_invariants().is_ok());
+
+    // MLFQ levels, bottom queue first: at 3 B arrives on top and preempts A, which waits at
+    // the front of the bottom queue.
+    let k = kernel_at(
+        "title = \"t\"\n[kernel]\nscheduler = \"mlfq\"\n[kernel.mlfq]\nquantum = [2, 4]\n\
+        [[process]]\nname = \"A\"\nburst = 10\n\
+        [[process]]\nname = \"B\"\narrival = 3\nburst = 5\n",
+        3,
+    );
+    let levels: Vec<Vec<String>> = k
+        .mlfq_levels()
+        .expect("mlfq")
+        .iter()
+        .map(|l| names(&k, l))
+        .collect();
+    assert_eq!(levels, [vec!["A".to_string()], vec![]]);
+    assert!(
+        k.mlfq_levels().is_some()
+            && kernel_at("title = \"t\"\n[[process]]\nname = \"A\"\nburst = 2\n", 0)
+                .mlfq_levels()
+                .is_none()
+    );
+}
+
+#[test]
+fn a_process_that_blocks_at_once_makes_room_for_one_waiting_for_memory() {
+    // P forks C into a full memory and waits: P, now blocked, is swapped out and C runs.
+    let r = run("title = \"t\"\n[kernel]\nmemory = 100\n\
+        [[process]]\nname = \"P\"\nmemory = 60\nprogram = [\"fork C\", \"wait C\", \"cpu 1\"]\n\
+        [[process]]\nname = \"C\"\nforked_by = \"P\"\nmemory = 60\nburst = 2\n");
+    assert!(r.stuck.is_empty(), "{:?}", r.stuck);
+    assert_eq!(runs(&r, 0), blocks(&[("C", 0, 2), ("P", 2, 3)]));
+    // A's first step blocks on the disk: B, which did not fit, gets A's memory and the CPU at 0.
+    let r = run("title = \"t\"\n[kernel]\nmemory = 100\n\
+        [[process]]\nname = \"A\"\nmemory = 60\nprogram = [\"io disk 5\", \"cpu 1\"]\n\
+        [[process]]\nname = \"B\"\nmemory = 60\nburst = 3\n");
+    assert_eq!(runs(&r, 0)[0], ("B".to_string(), 0, 3));
+}
+
+#[test]
+fn memory_sizes_are_not_summed_into_an_overflow_when_memory_is_unlimited() {
+    let r = run("title = \"t\"\n\
+        [[process]]\nname = \"A\"\nmemory = 1073741823\nburst = 1\n\
+        [[process]]\nname = \"B\"\nmemory = 1073741823\nburst = 1\n\
+        [[process]]\nname = \"C\"\nmemory = 1073741823\nburst = 1\n\
+        [[process]]\nname = \"D\"\nmemory = 1073741823\nburst = 1\n\
+        [[process]]\nname = \"E\"\nmemory = 1073741823\nburst = 1\n");
+    assert_eq!(r.summary.processes, 5);
+}

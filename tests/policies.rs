@@ -443,3 +443,38 @@ fn preempt_on_tie_hands_the_cpu_to_the_newcomer() {
         blocks(&[("A", 0, 2), ("B", 2, 5), ("A", 5, 8)])
     );
 }
+
+#[test]
+fn a_stride_newcomer_starts_from_the_pass_the_running_process_has_reached() {
+    // A has run 5 ticks (pass 500) when B arrives, so B starts at 500, not 0: they alternate.
+    let r = run(
+        "title = \"t\"\n[kernel]\nscheduler = \"stride\"\nquantum = 10\n[kernel.rules]\ntie_break = \"file-order\"\n\
+        [[process]]\nname = \"B\"\narrival = 5\nburst = 20\n\
+        [[process]]\nname = \"A\"\nburst = 30\n",
+    );
+    assert_eq!(
+        runs(&r, 0),
+        blocks(&[
+            ("A", 0, 10),
+            ("B", 10, 20),
+            ("A", 20, 30),
+            ("B", 30, 40),
+            ("A", 40, 50)
+        ])
+    );
+}
+
+#[test]
+fn an_mlfq_newcomer_loaded_late_is_an_arrival_not_a_return_from_waiting() {
+    // C must wait for memory; when it is swapped in it joins the back of its queue even with
+    // io_to_front, which is for processes coming back from waiting.
+    let r = run(
+        "title = \"t\"\n[kernel]\nscheduler = \"mlfq\"\nmemory = 100\n[kernel.mlfq]\nquantum = [10]\nio_to_front = true\n\
+        [[process]]\nname = \"B\"\nburst = 20\n\
+        [[process]]\nname = \"A\"\nmemory = 60\nburst = 20\n\
+        [[process]]\nname = \"C\"\narrival = 1\nmemory = 60\nburst = 5\n",
+    );
+    assert_eq!(runs(&r, 0)[..2], blocks(&[("B", 0, 10), ("C", 10, 15)]));
+    let preempted = r.events.iter().any(|e| matches!(e, proclab::kernel::Event::Transition(t) if matches!(t.reason, proclab::kernel::Reason::Preempted { .. })));
+    assert!(!preempted, "nobody is preempted");
+}

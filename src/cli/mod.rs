@@ -30,9 +30,10 @@ Examples:
     name = "proclab",
     version,
     about = "An educational simulator of operating-system processes",
-    long_about = "proclab simulates a kernel's process management — PCBs, process states, job, \
-ready and device queues, long-, medium- and short-term schedulers with context-switch cost — \
-and reports what happens, step by step, with the reason for every decision.\n\n\
+    long_about = "An educational simulator of operating-system processes.\n\n\
+proclab simulates a kernel's process management — PCBs, process states, job, ready and device \
+queues, long-, medium- and short-term schedulers with context-switch cost — and reports what \
+happens, step by step, with the reason for every decision.\n\n\
 Without a command it shows the report of a bundled scenario.",
     after_help = EXAMPLES
 )]
@@ -61,7 +62,7 @@ Examples:
         /// Print only the summary (and keep no history while running: fast on huge workloads)
         #[arg(long)]
         summary: bool,
-        /// Add the event log, with the reason for every change of state
+        /// Add the event log, with the reason for every change of state (JSON always has it)
         #[arg(long, conflicts_with = "summary")]
         events: bool,
     },
@@ -108,11 +109,25 @@ fn report_error(error: &ScenarioError) -> i32 {
         ScenarioError::Invalid(d) => eprint!("{}", diagnostics::render(d)),
         ScenarioError::Read { path, source } => {
             let hint = if source.kind() == std::io::ErrorKind::NotFound {
-                "\n  hint: give a path to a .toml file, or a bundled id from `proclab scenarios`"
+                let ids: Vec<&str> = bundled::ids().collect();
+                // Also match a bare name against the last part of each id.
+                let guess = crate::scenario::error::did_you_mean(path, ids.iter().copied())
+                    .or_else(|| {
+                        ids.iter().copied().find(|id| {
+                            id.rsplit('/').next() == Some(path.trim_end_matches(".toml"))
+                        })
+                    });
+                match guess {
+                    Some(id) => format!("\n  hint: did you mean the bundled scenario {id}?"),
+                    None => "\n  hint: give a path to a .toml file, or a bundled id from `proclab scenarios`".into(),
+                }
             } else {
-                ""
+                String::new()
             };
             eprintln!("error: cannot read {path}: {source}{hint}");
+        }
+        ScenarioError::NotText { .. } => {
+            eprintln!("error: {error}\n  hint: a scenario is a TOML text file, saved as UTF-8");
         }
     }
     EXIT_BAD_INPUT

@@ -17,7 +17,7 @@ impl Kernel {
         let Some(aging) = self.config.aging else {
             return;
         };
-        if self.table[pid].state != State::Ready || !self.scheduler.contains(pid) {
+        if self.table[pid].state != State::Ready || !self.scheduler.contains(&self.table[pid]) {
             return;
         }
         let from = self.table[pid].priority.effective;

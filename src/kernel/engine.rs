@@ -61,9 +61,9 @@ pub struct Kernel {
     pub(super) devices: Vec<Device>,
     pub(super) timers: Timers,
     /// Memory units counted as used.
-    pub(super) memory_used: u32,
+    pub(super) memory_used: u64,
     /// Memory being freed by swap-outs under way.
-    pub(super) memory_outgoing: u32,
+    pub(super) memory_outgoing: u64,
     /// Ready-suspended processes waiting to be swapped in, oldest first.
     pub(super) swap_queue: VecDeque<Pid>,
     /// Pid of each listed process, once it exists.
@@ -252,10 +252,10 @@ impl Kernel {
             Timer::Wake { .. } => pcb.state.waiting_on() == Some(WaitOn::Sleep),
             Timer::SwappedOut { .. } => pcb.memory.residence == Residence::SwappingOut,
             Timer::SwappedIn { .. } => pcb.memory.residence == Residence::SwappingIn,
-            Timer::Age { pid } => {
+            Timer::Age { .. } => {
                 pcb.state == State::Ready
                     && pcb.sched.generation == armed.generation
-                    && self.scheduler.contains(pid)
+                    && self.scheduler.contains(pcb)
             }
         }
     }
@@ -280,14 +280,20 @@ impl Kernel {
     /// Phase 5: schedulers act until nothing changes.
     pub(super) fn settle(&mut self, sink: &mut impl EventSink) {
         loop {
-            self.admit(sink);
-            self.balance_memory(sink);
+            let mut progressed = self.admit(sink);
+            progressed |= self.balance_memory(sink);
             self.enqueue_newcomers(sink);
-            self.dispatch_idle_cpus(sink);
-            self.preempt(sink);
-            // Another round only if this one made room (a process ended) or made newcomers.
+            progressed |= self.dispatch_idle_cpus(sink);
+            progressed |= self.preempt(sink);
+            // Another round if this one made room (a process ended), made newcomers, or changed
+            // something while jobs or swapped-out processes wait (a process that just blocked
+            // can now be swapped out for them).
             let freed = std::mem::take(&mut self.freed);
-            if !freed && self.newcomers.is_empty() && self.expired.is_empty() {
+            let waiting = !self.job_queue.is_empty() || !self.swap_queue.is_empty();
+            if !(freed || progressed && waiting)
+                && self.newcomers.is_empty()
+                && self.expired.is_empty()
+            {
                 break;
             }
         }

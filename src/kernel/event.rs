@@ -42,7 +42,7 @@ pub enum Beat {
     Priority { new: i64, old: i64 },
     /// MLFQ: a higher queue.
     Level { new: u8, old: u8 },
-    /// MLFQ with `io_to_front`: back from I/O, it goes to the front of its queue, ahead of the
+    /// MLFQ with `io_to_front`: back from waiting, it goes to the front of its queue, ahead of the
     /// running job (OSTEP's `-I`).
     IoToFront { level: u8 },
 }
@@ -323,7 +323,7 @@ pub trait Names {
 
 fn tie_note(tie: bool) -> &'static str {
     if tie {
-        "; a tie, broken by the tie-break rule (earlier arrival, then file order, unless changed)"
+        "; a tie, broken by the tie-break rule ([kernel.rules] tie_break)"
     } else {
         ""
     }
@@ -397,7 +397,7 @@ impl Beat {
             Beat::Priority { new, old } => format!("priority {new} beats {old}"),
             Beat::Level { new, old } => format!("queue {new} is above queue {old}"),
             Beat::IoToFront { level } => format!(
-                "back from I/O, it goes to the front of queue {level}, ahead of the running job (io_to_front)"
+                "back from waiting, it goes to the front of queue {level}, ahead of the running job (io_to_front)"
             ),
         }
     }
@@ -469,10 +469,13 @@ impl Reason {
                 "{} became ready during the switch and goes first; back to the ready queue",
                 p(by)
             ),
-            Reason::SwitchCut { unused } => format!(
-                "it ended while being switched in; the last {} of the switch are not spent",
-                plural(unused, "tick", "ticks")
-            ),
+            Reason::SwitchCut { unused } => match unused {
+                1 => "it ended while being switched in; the last tick of the switch is not spent"
+                    .to_string(),
+                n => format!(
+                    "it ended while being switched in; the last {n} ticks of the switch are not spent"
+                ),
+            },
             Reason::Boost { period } => format!(
                 "priority boost (every {period}): every job moves to the top queue, lowest queues first"
             ),
@@ -569,7 +572,7 @@ impl Reason {
                 }
             }
             Reason::Cascade { ancestor } => {
-                format!("cascading termination: its ancestor {} exited", p(ancestor))
+                format!("cascading termination: its ancestor {} ended", p(ancestor))
             }
             Reason::Orphaned { parent } => {
                 format!(

@@ -24,7 +24,7 @@ impl Kernel {
             let pid = p.pid;
             let places = [
                 ("job queue", self.job_queue.contains(&pid)),
-                ("ready queue", self.scheduler.contains(pid)),
+                ("ready queue", self.scheduler.contains(p)),
                 ("swap queue", self.swap_queue.contains(&pid)),
             ];
             let queued: Vec<&str> = places.iter().filter(|p| p.1).map(|p| p.0).collect();
@@ -75,7 +75,7 @@ impl Kernel {
                 admitted += 1;
             }
             if p.memory.is_held() {
-                used += p.memory.size;
+                used += u64::from(p.memory.size);
             }
             let resident = p.memory.residence == Residence::In;
             let must_be_resident =
@@ -103,7 +103,7 @@ impl Kernel {
             ));
         }
         if let Some(total) = self.config.memory
-            && self.memory_used > total
+            && self.memory_used > u64::from(total)
         {
             return Err(format!("{} units in use of {total}", self.memory_used));
         }

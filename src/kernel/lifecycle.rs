@@ -105,7 +105,11 @@ impl Kernel {
 
     /// A newcomer's stride pass: the lowest pass among the processes competing now, so that
     /// it neither jumps the queue nor waits behind everyone's history.
-    pub(super) fn lowest_pass(&self) -> u64 {
+    pub(super) fn lowest_pass(&mut self) -> u64 {
+        // The running processes' passes must include what they ran so far.
+        for i in 0..self.cpus.len() {
+            self.checkpoint(i);
+        }
         let queued = self.scheduler.min_key().map(|k| k as u64);
         let running = self
             .cpus
@@ -403,7 +407,7 @@ impl Kernel {
         let pcb = &self.table[pid];
         match pcb.state {
             State::New => self.job_queue.retain(|&p| p != pid),
-            State::Ready if self.scheduler.contains(pid) => self.scheduler.remove(pcb),
+            State::Ready if self.scheduler.contains(pcb) => self.scheduler.remove(pcb),
             State::ReadySuspended => self.swap_queue.retain(|&p| p != pid),
             _ => {}
         }
@@ -415,10 +419,10 @@ impl Kernel {
         let memory = pcb.memory;
         pcb.memory.residence = Residence::Out;
         if memory.is_held() {
-            self.memory_used -= memory.size;
+            self.memory_used -= u64::from(memory.size);
         }
         if memory.residence == Residence::SwappingOut {
-            self.memory_outgoing -= memory.size;
+            self.memory_outgoing -= u64::from(memory.size);
         }
     }
 

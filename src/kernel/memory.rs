@@ -14,10 +14,11 @@ use super::state::State;
 use super::timers::Timer;
 
 impl Kernel {
+    /// Free memory units (unlimited memory counts as `u32::MAX` free).
     fn free_memory(&self) -> u32 {
-        self.config
-            .memory
-            .map_or(u32::MAX, |total| total - self.memory_used)
+        self.config.memory.map_or(u32::MAX, |total| {
+            u32::try_from(u64::from(total).saturating_sub(self.memory_used)).unwrap_or(0)
+        })
     }
 
     /// Brings a newly admitted process into memory: it becomes ready if it fits (and nobody is
@@ -26,7 +27,7 @@ impl Kernel {
         let size = self.table[pid].memory.size;
         let free = self.free_memory();
         if self.config.memory.is_none() || (self.swap_queue.is_empty() && free >= size) {
-            self.memory_used += size;
+            self.memory_used += u64::from(size);
             let memory = &mut self.table[pid].memory;
             memory.residence = Residence::In;
             memory.loaded_once = true;
@@ -65,8 +66,9 @@ impl Kernel {
                 continue;
             }
             let short = memory.size - free;
-            if short > self.memory_outgoing
-                && let Some(victims) = self.swap_victims(pid, short - self.memory_outgoing)
+            let outgoing = u32::try_from(self.memory_outgoing).unwrap_or(u32::MAX);
+            if short > outgoing
+                && let Some(victims) = self.swap_victims(pid, short - outgoing)
             {
                 for victim in victims {
                     self.swap_out(victim, pid, memory.size, free, sink);
@@ -140,10 +142,10 @@ impl Kernel {
         let size = self.table[pid].memory.size;
         if self.config.swap_time == 0 {
             self.table[pid].memory.residence = Residence::Out;
-            self.memory_used -= size;
+            self.memory_used -= u64::from(size);
         } else {
             self.table[pid].memory.residence = Residence::SwappingOut;
-            self.memory_outgoing += size;
+            self.memory_outgoing += u64::from(size);
             let generation = self.table[pid].sched.generation;
             self.timers.set(
                 self.now + self.config.swap_time,
@@ -155,7 +157,7 @@ impl Kernel {
 
     fn swap_in(&mut self, pid: Pid, sink: &mut impl EventSink) {
         let size = self.table[pid].memory.size;
-        self.memory_used += size;
+        self.memory_used += u64::from(size);
         if self.config.swap_time == 0 {
             self.table[pid].memory.residence = Residence::SwappingIn;
             self.swap_in_done(pid, sink);
@@ -176,8 +178,8 @@ impl Kernel {
         if memory.residence == Residence::SwappingOut {
             memory.residence = Residence::Out;
             let size = memory.size;
-            self.memory_used -= size;
-            self.memory_outgoing -= size;
+            self.memory_used -= u64::from(size);
+            self.memory_outgoing -= u64::from(size);
             self.freed = true;
             self.note(pid, Reason::SwapOutDone { size }, sink);
         }
@@ -187,9 +189,15 @@ impl Kernel {
     pub(super) fn swap_in_done(&mut self, pid: Pid, sink: &mut impl EventSink) {
         let memory = &mut self.table[pid].memory;
         memory.residence = Residence::In;
+        // A process loaded for the first time is arriving, not coming back.
+        let entry = if memory.loaded_once {
+            Entry::Wakeup
+        } else {
+            Entry::Arrival
+        };
         memory.loaded_once = true;
         let size = memory.size;
         self.set_state(pid, State::Ready, Reason::SwappedIn { size }, None, sink);
-        self.newcomer(pid, Entry::Wakeup);
+        self.newcomer(pid, entry);
     }
 }

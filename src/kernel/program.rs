@@ -238,13 +238,6 @@ impl Program {
             }),
         }
     }
-
-    /// The steps as a slice (a `Burst` is shown as its one CPU step).
-    pub fn to_steps(&self) -> Vec<Step> {
-        (0..self.len() as u32)
-            .filter_map(|pc| self.step(pc))
-            .collect()
-    }
 }
 
 impl Step {

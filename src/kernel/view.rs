@@ -71,7 +71,7 @@ impl Kernel {
     }
 
     /// Memory units in use (including transfers under way).
-    pub fn memory_used(&self) -> u32 {
+    pub fn memory_used(&self) -> u64 {
         self.memory_used
     }
 

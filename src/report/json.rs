@@ -41,14 +41,14 @@ struct Full<'a> {
     summary: &'a Summary,
     gantt: Vec<GanttBlock>,
     events: Vec<EventEntry>,
-    stuck: &'a [String],
+    stuck: &'a [super::Stuck],
 }
 
 #[derive(Serialize)]
 struct SummaryOnly<'a> {
     scenario: Scenario<'a>,
     summary: &'a Summary,
-    stuck: &'a [String],
+    stuck: &'a [super::Stuck],
 }
 
 /// The report as pretty-printed JSON: everything, or only the summary.

@@ -25,6 +25,19 @@ pub struct Options {
     pub events: bool,
 }
 
+/// A process that never finished because nothing more could happen (a deadlock).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Stuck {
+    /// Its name.
+    pub name: String,
+    /// Its pid.
+    pub pid: crate::kernel::Pid,
+    /// Its state at the end.
+    pub state: &'static str,
+    /// What it waits for.
+    pub waits_for: String,
+}
+
 /// A finished run, ready to print.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -46,8 +59,8 @@ pub struct Report {
     pub events: Vec<Event>,
     /// Names for the pids in the events.
     pub names: NameBook,
-    /// Processes that never finished because nothing more could happen, with their state.
-    pub stuck: Vec<String>,
+    /// Processes that never finished because nothing more could happen.
+    pub stuck: Vec<Stuck>,
     /// When the run stopped.
     pub end: Tick,
 }
@@ -148,7 +161,7 @@ pub fn run(scenario: &Scenario, options: Options) -> Report {
     }
 }
 
-fn stuck(kernel: &crate::kernel::Kernel) -> Vec<String> {
+fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
     let name = |pid| {
         kernel
             .process(pid)
@@ -158,15 +171,19 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<String> {
         .stuck()
         .into_iter()
         .filter_map(|pid| kernel.process(pid))
-        .map(|p| {
-            let what = match p.state.waiting_on() {
+        .map(|p| Stuck {
+            name: p.name.to_string(),
+            pid: p.pid,
+            state: p.state.name(),
+            waits_for: match p.state.waiting_on() {
                 Some(crate::kernel::WaitOn::Child { child: Some(c) }) => {
-                    format!("waits for {}", name(c))
+                    format!("its child {}", name(c))
                 }
-                Some(crate::kernel::WaitOn::Child { child: None }) => "waits for a child".into(),
-                _ => format!("is {}", p.state),
-            };
-            format!("{} {what}", p.name)
+                Some(crate::kernel::WaitOn::Child { child: None }) => "any child".into(),
+                Some(crate::kernel::WaitOn::Sleep) => "the end of its sleep".into(),
+                Some(crate::kernel::WaitOn::Device { .. }) => "a device".into(),
+                None => "memory or the CPU".into(),
+            },
         })
         .collect()
 }

@@ -134,7 +134,12 @@ pub fn render(report: &Report) -> String {
         out.push_str(&wrap(&report.description, 96));
         out.push('\n');
     }
-    if !report.gantt.is_empty() {
+    let anything_ran = report
+        .gantt
+        .iter()
+        .flatten()
+        .any(|s| s.kind != gantt::Kind::Idle);
+    if anything_ran {
         let has = |k: gantt::Kind| report.gantt.iter().flatten().any(|s| s.kind == k);
         let mut legend = Vec::new();
         if has(gantt::Kind::Switch) {
@@ -191,8 +196,12 @@ pub fn render(report: &Report) -> String {
             "Deadlock at tick {}: nothing more can happen, but these processes never finished:",
             report.end
         );
-        for line in &report.stuck {
-            let _ = writeln!(out, "  {line}");
+        for s in &report.stuck {
+            let _ = writeln!(
+                out,
+                "  {} (pid {}) is {}, waiting for {}",
+                s.name, s.pid, s.state, s.waits_for
+            );
         }
     }
     if !report.events.is_empty() {

@@ -76,6 +76,14 @@ pub enum ScenarioError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The file is not UTF-8 text.
+    #[error("{path} is not a text file: its bytes stop being UTF-8 at byte {at}")]
+    NotText {
+        /// The path.
+        path: String,
+        /// The offset of the first byte that is not UTF-8.
+        at: usize,
+    },
     /// The file was read but is not a valid scenario.
     #[error("{0}")]
     Invalid(Box<Diagnostic>),

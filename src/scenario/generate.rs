@@ -41,7 +41,7 @@ pub(super) fn generate(
             {
                 return Err(c.error(spanned(v), format!("generated processes may need up to {hi} units of memory but the machine has {total}"), "lower the range, or raise memory under [kernel]"));
             }
-            Some((lo as u32, hi.min(i64::from(u32::MAX / 2)) as u32))
+            Some((lo as u32, hi as u32))
         }
         None => None,
     };

@@ -10,10 +10,10 @@ mod processes;
 pub mod steps;
 mod validate;
 
+use crate::kernel::Kernel;
 use crate::kernel::config::KernelConfig;
 use crate::kernel::program::{Program, SpecIndex};
 use crate::kernel::workload::{GenerateSpec, Generator, ProcessSpec, Workload};
-use crate::kernel::{DeviceId, Kernel};
 pub use error::{Diagnostic, ScenarioError, Severity};
 use std::path::Path;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// A checked scenario, ready to run.
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    /// Where it came from (a path, or `bundled:ID`).
+    /// Where it came from: the path given, or `scenarios/ID.toml` for a bundled scenario.
     pub path: Arc<str>,
     /// Its text.
     pub text: Arc<str>,
@@ -70,8 +70,13 @@ impl Scenario {
             path: shown.clone(),
             source,
         })?;
-        let text = String::from_utf8_lossy(&bytes);
-        Scenario::parse(&shown, &text)
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Scenario::parse(&shown, text),
+            Err(e) => Err(ScenarioError::NotText {
+                path: shown,
+                at: e.valid_up_to(),
+            }),
+        }
     }
 
     /// A fresh kernel at time 0 running this scenario.
@@ -83,21 +88,5 @@ impl Scenario {
             .map(|g| Generator::new(g, self.seed, first_generated));
         let workload = Workload::new(self.specs.clone(), self.images.clone(), generator);
         Kernel::new(self.config.clone(), workload)
-    }
-
-    /// Name of listed process number `index`.
-    pub fn spec_name(&self, index: SpecIndex) -> String {
-        match self.specs.get(index as usize) {
-            Some(s) => s.name.to_string(),
-            None => format!("#{index}"),
-        }
-    }
-
-    /// Name of a device.
-    pub fn device_name(&self, device: DeviceId) -> String {
-        match self.config.devices.get(device.0 as usize) {
-            Some(d) => d.name.to_string(),
-            None => format!("device {}", device.0),
-        }
     }
 }

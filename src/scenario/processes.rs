@@ -218,7 +218,7 @@ pub(super) fn processes(
             name: name.into(),
             arrival,
             priority: match &p.priority {
-                Some(v) if v.get_ref().abs() > MAX_PRIORITY => {
+                Some(v) if !(-MAX_PRIORITY..=MAX_PRIORITY).contains(v.get_ref()) => {
                     return Err(c.error(
                         spanned(v),
                         format!("priority = {} is out of range", v.get_ref()),

@@ -278,6 +278,9 @@ fn per_level<T: Copy>(
         .collect()
 }
 
+/// Most queues an MLFQ may have.
+const MAX_LEVELS: usize = 16;
+
 fn mlfq(c: &Checker, section: Option<&Spanned<MlfqSection>>) -> Result<MlfqConfig> {
     let Some(section) = section else {
         return Ok(MlfqConfig {
@@ -289,15 +292,31 @@ fn mlfq(c: &Checker, section: Option<&Spanned<MlfqSection>>) -> Result<MlfqConfi
         });
     };
     let m = section.get_ref();
-    let from_list = |v: &Option<Spanned<toml::Value>>| match v.as_ref().map(Spanned::get_ref) {
-        Some(toml::Value::Array(a)) => Some(a.len()),
-        _ => None,
-    };
     let levels = match &m.levels {
-        Some(l) => c.small(l, 1, 16, "levels", "the number of queues")? as usize,
-        None => from_list(&m.quantum)
-            .or(from_list(&m.allotment))
-            .unwrap_or(3),
+        Some(l) => c.small(l, 1, MAX_LEVELS as i64, "levels", "the number of queues")? as usize,
+        None => {
+            let listed = [&m.quantum, &m.allotment].into_iter().find_map(|v| {
+                v.as_ref()
+                    .filter(|v| matches!(v.get_ref(), toml::Value::Array(_)))
+            });
+            match listed {
+                Some(list) => {
+                    let n = match list.get_ref() {
+                        toml::Value::Array(items) => items.len(),
+                        _ => 0,
+                    };
+                    if !(1..=MAX_LEVELS).contains(&n) {
+                        return Err(c.error(
+                            spanned(list),
+                            format!("a list of {n} entries gives {n} queues"),
+                            format!("give one entry per queue, 1 to {MAX_LEVELS} of them, top queue first"),
+                        ));
+                    }
+                    n
+                }
+                None => 3,
+            }
+        }
     };
     let positive = |n: i64| (1..=MAX_TICKS as i64).contains(&n).then_some(n as u64);
     let quantum = per_level(c, m.quantum.as_ref(), "quantum", levels, 10, positive)?;

@@ -69,11 +69,6 @@ impl Scheduler {
         }
     }
 
-    /// The policy.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
     /// The tie-break part of the sort key: earlier arrival (unless the rule says file order),
     /// then file order.
     fn tie(&self, pcb: &Pcb) -> (Tick, u32) {
@@ -137,7 +132,7 @@ impl Scheduler {
     /// Takes `pid` out of the ready queue to run it, with the reason it is picked.
     pub fn take(&mut self, pid: Pid, table: &ProcessTable) -> Option<Pick> {
         let pcb = table.get(pid)?;
-        if !self.contains(pid) {
+        if !self.contains(pcb) {
             return None;
         }
         self.remove(pcb);
@@ -306,12 +301,16 @@ impl Scheduler {
         }
     }
 
-    /// True if `pid` is in the ready queue.
+    /// True if the process is in the ready queue (found by its key in an ordered queue).
     #[inline]
-    pub fn contains(&self, pid: Pid) -> bool {
+    pub fn contains(&self, pcb: &Pcb) -> bool {
+        let pid = pcb.pid;
         match &self.queue {
             Queue::Fifo(q) => q.contains(&pid),
-            Queue::Keyed(set) => set.iter().any(|k| k.3 == pid),
+            Queue::Keyed(set) => {
+                let tie = self.tie(pcb);
+                set.contains(&(pcb.sched.queued_key, tie.0, tie.1, pid))
+            }
             Queue::Levels(levels) => levels.iter().any(|q| q.contains(&pid)),
             Queue::Scan(list) => list.contains(&pid),
         }

@@ -478,3 +478,76 @@ fn an_mlfq_newcomer_loaded_late_is_an_arrival_not_a_return_from_waiting() {
     let preempted = r.events.iter().any(|e| matches!(e, proclab::kernel::Event::Transition(t) if matches!(t.reason, proclab::kernel::Reason::Preempted { .. })));
     assert!(!preempted, "nobody is preempted");
 }
+
+#[test]
+fn two_equal_newcomers_do_not_take_the_cpu_from_each_other_forever() {
+    // Found by the property test: at 40 two processes of priority 0 come in together (one
+    // admitted, one swapped in) under preempt_on_tie; each may preempt only once.
+    let r = run("title = \"property\"\n\
+        seed = 7\n\
+        [kernel]\n\
+        cpus = 1\n\
+        context_switch = 0\n\
+        max_multiprogramming = 2\n\
+        admission = \"mix\"\n\
+        memory = 56\n\
+        swap_time = 0\n\
+        scheduler = \"priority-preemptive\"\n\
+        [kernel.rules]\n\
+        wakeups = \"after-arrivals\"\n\
+        preempt_on_tie = true\n\
+        [kernel.devices.disk]\n\
+        servers = 2\n\
+        [[process]]\n\
+        name = \"P0\"\n\
+        arrival = 6\n\
+        priority = 0\n\
+        tickets = 15\n\
+        memory = 33\n\
+        program = [\"cpu 7\", \"cpu 3\"]\n\
+        [[process]]\n\
+        name = \"P1\"\n\
+        arrival = 7\n\
+        priority = 0\n\
+        tickets = 27\n\
+        memory = 2\n\
+        program = [\"cpu 6\", \"cpu 1\"]\n\
+        [[process]]\n\
+        name = \"P2\"\n\
+        arrival = 4\n\
+        priority = 0\n\
+        tickets = 68\n\
+        memory = 3\n\
+        program = [\"cpu 8\", \"cpu 6\", \"cpu 8\"]\n\
+        [[process]]\n\
+        name = \"P3\"\n\
+        arrival = 16\n\
+        priority = 2\n\
+        tickets = 76\n\
+        memory = 27\n\
+        program = [\"io disk 6\", \"cpu 4\"]\n\
+        [[process]]\n\
+        name = \"P4\"\n\
+        arrival = 5\n\
+        priority = 4\n\
+        tickets = 85\n\
+        memory = 32\n\
+        program = [\"cpu 3\", \"cpu 2\", \"cpu 5\"]\n\
+        [[process]]\n\
+        name = \"P5\"\n\
+        arrival = 19\n\
+        priority = 0\n\
+        tickets = 15\n\
+        memory = 12\n\
+        program = [\"sleep 2\", \"cpu 3\"]\n");
+    assert_eq!(r.summary.processes, 6);
+    let preemptions_at_40 = r
+        .events
+        .iter()
+        .filter(|e| matches!(e, proclab::kernel::Event::Transition(t) if t.time == 40 && matches!(t.reason, proclab::kernel::Reason::Preempted { .. })))
+        .count();
+    assert!(
+        preemptions_at_40 <= 1,
+        "{preemptions_at_40} preemptions at 40"
+    );
+}

@@ -429,7 +429,7 @@ impl Kernel {
         if !self.traits.preemptive {
             return false;
         }
-        let mut preempted_now: Vec<Pid> = Vec::new();
+        let mut any = false;
         while !self.scheduler.is_empty() {
             let mut worst: Option<(i64, usize)> = None;
             for i in 0..self.cpus.len() {
@@ -455,10 +455,12 @@ impl Kernel {
             if beat.is_tie() && !self.arrived_now.contains(&by) {
                 break;
             }
-            if preempted_now.contains(&by) || preempted_now.contains(&pid) {
+            // Nor can a process preempted at this tick take the CPU back on a tie.
+            if beat.is_tie() && self.preempted_now.contains(&by) {
                 break;
             }
-            preempted_now.push(pid);
+            self.preempted_now.push(pid);
+            any = true;
             self.preempt_on(i, by, beat, sink);
             // The CPU goes to the preemptor itself: on a tie the tie-break could otherwise hand
             // it straight back to the process just preempted.
@@ -467,6 +469,6 @@ impl Kernel {
             }
             self.dispatch_idle_cpus(sink);
         }
-        !preempted_now.is_empty()
+        any
     }
 }

@@ -81,6 +81,8 @@ pub struct Kernel {
     /// Processes that became ready at this tick (arrived or woke up): only they may preempt
     /// on a tie.
     pub(super) arrived_now: Vec<Pid>,
+    /// Processes preempted at this tick: they may not take the CPU back on a tie.
+    pub(super) preempted_now: Vec<Pid>,
     /// Keep the PCBs of terminated processes (for views); reports without history turn it off.
     pub(super) keep_terminated: bool,
     pub(super) last_boost: Option<Tick>,
@@ -131,6 +133,7 @@ impl Kernel {
             newcomers: Vec::new(),
             expired: Vec::new(),
             arrived_now: Vec::new(),
+            preempted_now: Vec::new(),
             keep_terminated: true,
             last_boost: None,
             fast_paths: true,
@@ -166,6 +169,7 @@ impl Kernel {
         self.now = now;
         self.steps += 1;
         self.arrived_now.clear();
+        self.preempted_now.clear();
         if self.rotate(sink) {
             return Some(now);
         }
@@ -279,7 +283,15 @@ impl Kernel {
 
     /// Phase 5: schedulers act until nothing changes.
     pub(super) fn settle(&mut self, sink: &mut impl EventSink) {
-        loop {
+        // Every round moves some process on, so rounds are bounded by the processes present;
+        // going past that bound would be a bug in the kernel, not in the scenario.
+        let bound = 8 * (self.live as usize + self.cpus.len()) + 64;
+        for round in 0.. {
+            assert!(
+                round < bound,
+                "the schedulers did not settle at tick {}",
+                self.now
+            );
             let mut progressed = self.admit(sink);
             progressed |= self.balance_memory(sink);
             self.enqueue_newcomers(sink);

@@ -88,8 +88,11 @@ impl Kernel {
             })
         });
         self.make_ready(pid, Placement::Back);
-        // Whatever follows from the dispatch (an exit, a fork…) the general path settles.
-        self.settle(sink);
+        self.dispatch_idle_cpus(sink);
+        // Whatever followed from the dispatch (an exit, a fork…) the general path settles.
+        if self.freed || !self.newcomers.is_empty() || !self.expired.is_empty() {
+            self.settle(sink);
+        }
         true
     }
 }

@@ -4,7 +4,8 @@ use super::Report;
 use super::gantt::Kind;
 use super::recorder::ProcessRow;
 use super::summary::Summary;
-use crate::kernel::event::{Event, Names};
+use crate::kernel::Names;
+use crate::kernel::event::Event;
 use crate::kernel::ids::{Pid, Tick};
 use serde::Serialize;
 

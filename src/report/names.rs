@@ -1,7 +1,8 @@
 //! The names behind the numbers in events: processes by pid (learnt from `Created` events),
 //! listed processes by position, devices by index.
 
-use crate::kernel::event::{Event, Names};
+use crate::kernel::Names;
+use crate::kernel::event::Event;
 use crate::kernel::ids::{DeviceId, Pid};
 use crate::kernel::program::SpecIndex;
 use crate::scenario::Scenario;

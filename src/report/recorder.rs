@@ -115,7 +115,7 @@ impl Recorder {
     }
 
     fn finished(&mut self, f: &Finished) {
-        let name: Arc<str> = crate::kernel::event::Names::process(&self.names, f.pid).into();
+        let name: Arc<str> = crate::kernel::Names::process(&self.names, f.pid).into();
         self.rows.push(ProcessRow::new(
             name,
             f.pid,

@@ -2,7 +2,8 @@
 
 use super::Report;
 use super::gantt;
-use crate::kernel::event::{Event, Names};
+use crate::kernel::Names;
+use crate::kernel::event::Event;
 use crate::kernel::program::ExitStatus;
 use std::fmt::Write;
 

@@ -291,6 +291,8 @@ pub struct KernelConfig {
     pub devices: Vec<DeviceConfig>,
     /// Seed for the lottery draws (and the scenario's generator).
     pub seed: u64,
+    /// Bytes a pipe or FIFO holds.
+    pub pipe_capacity: u32,
 }
 
 impl KernelConfig {
@@ -308,6 +310,7 @@ impl KernelConfig {
             swap_time: 0,
             devices: Vec::new(),
             seed: 0,
+            pipe_capacity: super::ipc::PIPE_CAPACITY as u32,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::ids::{Pid, Tick};
 use super::program::{ExitStatus, Step};
 use super::scheduler::{Placement, mlfq};
 use super::state::{State, WaitOn};
+use super::syscalls::Flow;
 
 /// The stride scheduler's big number: a process's stride is this divided by its tickets.
 pub const STRIDE_ONE: u64 = 10_000;
@@ -93,16 +94,19 @@ impl Kernel {
                     self.table[pid].regs.pc += 1;
                     self.fork(pid, child, sink);
                 }
-                Some(Step::Exec {
-                    command,
-                    args,
-                    image,
-                }) => self.exec(pid, command, args, image, sink),
+                Some(step @ Step::Exec { .. }) => self.exec(pid, &step, sink),
                 Some(Step::Kill { target, signal }) => {
                     self.table[pid].regs.pc += 1;
                     self.kill(pid, target, signal, sink);
                 }
                 Some(Step::Cpu { .. }) => unreachable!("CPU steps are handled above"),
+                Some(step) => match self.syscall(pid, &step, sink) {
+                    Flow::Returned => self.table[pid].regs.pc += 1,
+                    Flow::Blocks(on, reason, after) => {
+                        self.block(i, pid, on, reason, sink);
+                        return self.follow(after, sink);
+                    }
+                },
             }
         }
     }

@@ -15,6 +15,7 @@ use super::cpu::{Activity, Cpu};
 use super::devices::Device;
 use super::event::{Event, EventKind, EventSink, Reason, Transition, emit};
 use super::ids::{CpuId, Pid, Tick};
+use super::ipc::{Object, Objects};
 use super::pcb::Residence;
 use super::process_table::ProcessTable;
 use super::program::SpecIndex;
@@ -64,6 +65,8 @@ pub struct Kernel {
     pub(super) memory_used: u64,
     /// Memory being freed by swap-outs under way.
     pub(super) memory_outgoing: u64,
+    /// The pipes, FIFOs and shared rings, by object id.
+    pub(super) objects: Objects,
     /// Ready-suspended processes waiting to be swapped in, oldest first.
     pub(super) swap_queue: VecDeque<Pid>,
     /// Pid of each listed process, once it exists.
@@ -105,6 +108,7 @@ impl Kernel {
             .collect();
         let devices = config.devices.iter().map(Device::new).collect();
         let listed = workload.specs().len();
+        let objects = vec![Object::Absent; workload.objects().len()];
         let policy = &config.policy;
         let traits = PolicyTraits {
             sliced: policy.quantum().is_some() || matches!(policy, Policy::Mlfq(_)),
@@ -122,6 +126,7 @@ impl Kernel {
             cpus,
             devices,
             timers: Timers::default(),
+            objects,
             memory_used: 0,
             memory_outgoing: 0,
             swap_queue: VecDeque::new(),

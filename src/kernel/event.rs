@@ -3,8 +3,9 @@
 
 use super::ids::{CpuId, DeviceId, Pid, Tick};
 use super::pcb::{Accounting, Registers};
-use super::program::{ExitStatus, Signal, SpecIndex};
+use super::program::{ExitStatus, ObjectId, Signal, SpecIndex, Stream};
 use super::state::State;
+use super::syscalls::{Call, CallResult};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -155,6 +156,28 @@ pub enum Reason {
     },
     /// Aging improved its priority.
     Aged { from: i64, to: i64 },
+    /// Wrote to the terminal.
+    Output { stream: Stream, text: Arc<str> },
+    /// `read` found the pipe empty, with a writer left: waits.
+    WaitsToRead { object: ObjectId },
+    /// `write` found no room: waits.
+    WaitsToWrite { object: ObjectId, room: u32 },
+    /// `open` of a FIFO nobody has opened from the other side: waits.
+    WaitsToOpen { object: ObjectId },
+    /// `produce` found the ring full (or `consume` found it empty): waits.
+    WaitsOnRing { object: ObjectId, full: bool },
+    /// A blocked `read` returned.
+    ReadReturns { object: ObjectId, bytes: u32 },
+    /// A blocked `write` returned.
+    WriteReturns { object: ObjectId, bytes: u32 },
+    /// The last reader went away while it waited to write.
+    BrokenPipe { object: ObjectId },
+    /// A blocked `open` of a FIFO returned.
+    Opened { object: ObjectId },
+    /// A blocked `produce` returned.
+    Produced { object: ObjectId },
+    /// A blocked `consume` returned.
+    Consumed { object: ObjectId },
 }
 
 /// A change of state.
@@ -240,6 +263,17 @@ pub enum Event {
     },
     /// A process has finished.
     Finished(Finished),
+    /// A process executed a step that has a counterpart in the real kernel.
+    Call(Call),
+    /// A call that blocked has returned.
+    CallDone {
+        /// When.
+        time: Tick,
+        /// Who.
+        pid: Pid,
+        /// What it returned.
+        result: CallResult,
+    },
 }
 
 impl Event {
@@ -250,6 +284,8 @@ impl Event {
             Event::Transition(t) => t.time,
             Event::Switch(s) => s.time,
             Event::Finished(f) => f.time,
+            Event::Call(c) => c.time,
+            Event::CallDone { time, .. } => *time,
         }
     }
 }
@@ -267,6 +303,8 @@ pub enum EventKind {
     Note,
     /// [`Event::Finished`].
     Finished,
+    /// [`Event::Call`] and [`Event::CallDone`].
+    Call,
 }
 
 /// A consumer of kernel events: a report, a recorder, the TUI.

@@ -53,8 +53,18 @@ impl Kernel {
                 | State::WaitingSuspended(WaitOn::Device { .. }) => {
                     queued.is_empty() && cpus == 0 && devices == 1
                 }
-                State::Waiting(_) | State::WaitingSuspended(_) => {
-                    queued.is_empty() && cpus == 0 && devices == 0
+                State::Waiting(on) | State::WaitingSuspended(on) => {
+                    let ipc = matches!(
+                        on,
+                        WaitOn::Read { .. }
+                            | WaitOn::Write { .. }
+                            | WaitOn::Open { .. }
+                            | WaitOn::Ring { .. }
+                    );
+                    queued.is_empty()
+                        && cpus == 0
+                        && devices == 0
+                        && (!ipc || self.waits_on_object(pid, on))
                 }
                 State::ReadySuspended => {
                     cpus == 0

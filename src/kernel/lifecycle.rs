@@ -5,14 +5,15 @@ use super::config::Policy;
 use super::cpu::Activity;
 use super::engine::{Entry, Kernel};
 use super::event::{Event, EventKind, EventSink, Finished, Reason, Transition, emit};
+use super::files::FdTable;
 use super::ids::{DeviceId, Pid, Tick};
 use super::pcb::{Accounting, MemoryInfo, Pcb, Priority, Registers, Residence, SchedData};
-use super::program::{ExitStatus, Program, Signal, SpecIndex};
+use super::program::{ExitStatus, Program, Signal, SpecIndex, Step};
 use super::scheduler::mlfq;
 use super::state::{State, WaitOn};
+use super::syscalls::{CallResult, Errno};
 use super::timers::Timer;
 use super::workload::{Boundness, ProcessSpec};
-use std::sync::Arc;
 
 /// Why a process is terminating.
 #[derive(Copy, Clone, Debug)]
@@ -75,6 +76,7 @@ impl Kernel {
             boundness: Boundness::of(&spec.program),
             cascade: spec.cascade,
             exit_status: None,
+            files: FdTable::default(),
         });
         if let Some(slot) = self.pid_of_spec.get_mut(spec.order as usize) {
             *slot = Some(pid);
@@ -136,6 +138,9 @@ impl Kernel {
     pub(super) fn fork(&mut self, parent: Pid, child: SpecIndex, sink: &mut impl EventSink) {
         let spec = self.workload.spec(child).clone();
         let pid = self.create(&spec, parent, Reason::Forked { parent }, sink);
+        self.inherit_files(parent, pid);
+        let result = CallResult::ok(i64::from(pid.0));
+        self.report_call(parent, &Step::Fork { child }, Some(pid), Some(result), sink);
         self.count_admitted(pid, true);
         let reason = Reason::Admitted {
             in_use: self.admitted,
@@ -146,16 +151,18 @@ impl Kernel {
     }
 
     /// `exec`: the process gets a new program and keeps its pid.
-    pub(super) fn exec(
-        &mut self,
-        pid: Pid,
-        command: Arc<str>,
-        args: Arc<[Arc<str>]>,
-        image: Option<u32>,
-        sink: &mut impl EventSink,
-    ) {
+    pub(super) fn exec(&mut self, pid: Pid, step: &Step, sink: &mut impl EventSink) {
+        let Step::Exec {
+            command,
+            args,
+            image,
+        } = step
+        else {
+            return;
+        };
+        self.report_call(pid, step, None, Some(CallResult::ok(0)), sink);
         let program = match image {
-            Some(i) => self.workload.image(i).1.clone(),
+            Some(i) => self.workload.image(*i).1.clone(),
             None => Program::Burst(DEFAULT_IMAGE_TICKS),
         };
         let pcb = &mut self.table[pid];
@@ -164,8 +171,8 @@ impl Kernel {
         pcb.command = command.clone();
         pcb.regs = Registers::default();
         let reason = Reason::Exec {
-            command,
-            args,
+            command: command.clone(),
+            args: args.clone(),
             dropped,
         };
         self.note(pid, reason, sink);
@@ -179,6 +186,7 @@ impl Kernel {
         child: Option<SpecIndex>,
         sink: &mut impl EventSink,
     ) -> Option<Option<Pid>> {
+        let step = Step::Wait { child };
         let target = match child {
             Some(spec) => {
                 let mine = self.pid_of(spec).filter(|&c| {
@@ -189,6 +197,8 @@ impl Kernel {
                 match mine {
                     Some(c) => Some(c),
                     None => {
+                        let result = Some(CallResult::err(Errno::ECHILD));
+                        self.report_call(pid, &step, None, result, sink);
                         self.note(pid, Reason::NoChildren { child: Some(spec) }, sink);
                         return None;
                     }
@@ -202,14 +212,18 @@ impl Kernel {
             .copied()
             .find(|&c| target.is_none_or(|t| t == c) && self.table[c].state == State::Zombie);
         if let Some(c) = zombie {
+            let result = Some(self.reaped(c));
+            self.report_call(pid, &step, Some(c), result, sink);
             let status = self.reap(pid, c, sink);
             self.note(pid, Reason::ChildReaped { child: c, status }, sink);
             return None;
         }
         if target.is_none() && children.is_empty() {
+            self.report_call(pid, &step, None, Some(CallResult::err(Errno::ECHILD)), sink);
             self.note(pid, Reason::NoChildren { child: None }, sink);
             return None;
         }
+        self.report_call(pid, &step, target, None, sink);
         Some(target)
     }
 
@@ -221,10 +235,12 @@ impl Kernel {
         signal: Signal,
         sink: &mut impl EventSink,
     ) {
+        let step = Step::Kill { target, signal };
         let victim = self.pid_of(target).and_then(|p| self.table.get(p));
         match victim {
             Some(p) if !p.state.is_finished() => {
                 let pid = p.pid;
+                self.report_call(by, &step, Some(pid), Some(CallResult::ok(0)), sink);
                 self.terminate(
                     pid,
                     ExitStatus::Signaled(signal),
@@ -234,7 +250,15 @@ impl Kernel {
                 );
             }
             found => {
+                // Signalling a zombie succeeds on Linux; it just has no effect.
                 let zombie = found.is_some_and(|p| p.state == State::Zombie);
+                let peer = found.filter(|_| zombie).map(|p| p.pid);
+                let result = if zombie {
+                    CallResult::ok(0)
+                } else {
+                    CallResult::err(Errno::ESRCH)
+                };
+                self.report_call(by, &step, peer, Some(result), sink);
                 self.note(
                     by,
                     Reason::KillFailed {
@@ -255,7 +279,24 @@ impl Kernel {
         status: ExitStatus,
         sink: &mut impl EventSink,
     ) {
+        if let ExitStatus::Code(code) = status {
+            self.report_call(
+                pid,
+                &Step::Exit { code },
+                None,
+                Some(CallResult::ok(0)),
+                sink,
+            );
+        }
         self.terminate(pid, status, Cause::Exit, None, sink);
+    }
+
+    /// What `wait` returns for the zombie `child`: its pid and how it ended.
+    fn reaped(&self, child: Pid) -> CallResult {
+        CallResult {
+            status: self.table[child].exit_status,
+            ..CallResult::ok(i64::from(child.0))
+        }
     }
 
     /// Ends a process: takes it out of wherever it is, makes it a zombie (or terminated, if
@@ -324,10 +365,17 @@ impl Kernel {
         });
         let cascading = cascading.or(pcb.cascade.then_some(pid));
         self.tell_started(sink);
+        self.release_all(pid, sink);
         self.orphan_children(pid, cascading, sink);
         if parent_waits {
+            let result = self.reaped(pid);
             let status = self.reap(parent, pid, sink);
-            self.wake(parent, Reason::ChildReaped { child: pid, status }, sink);
+            self.complete(
+                parent,
+                result,
+                Reason::ChildReaped { child: pid, status },
+                sink,
+            );
         } else if to == State::Terminated {
             self.forget(pid);
         }

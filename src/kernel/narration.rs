@@ -3,7 +3,8 @@
 
 use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
-use super::program::SpecIndex;
+use super::program::{Channel, ObjectId, SpecIndex, Step, Stream};
+use super::syscalls::{Call, CallResult};
 
 /// Looks up the names that events refer to by number.
 pub trait Names {
@@ -13,6 +14,8 @@ pub trait Names {
     fn spec(&self, index: SpecIndex) -> String;
     /// Name of a device.
     fn device(&self, device: DeviceId) -> String;
+    /// Name of a pipe, FIFO or ring.
+    fn object(&self, object: ObjectId) -> String;
 }
 
 fn tie_note(tie: bool) -> &'static str {
@@ -293,6 +296,153 @@ impl Reason {
                 )
             }
             Reason::Aged { from, to } => format!("aging: priority {from} → {to}"),
+            Reason::Output { stream, text } => {
+                format!("writes to the terminal ({}): {text:?}", stream.name())
+            }
+            Reason::WaitsToRead { object } => format!(
+                "reads from {}, which is empty: waits for a writer",
+                names.object(object)
+            ),
+            Reason::WaitsToWrite { object, room } => format!(
+                "writes to {}, which has room for only {}: waits for a reader to make room",
+                names.object(object),
+                plural(room.into(), "byte", "bytes")
+            ),
+            Reason::WaitsToOpen { object } => format!(
+                "opens the FIFO {}: waits until another process opens its other end",
+                names.object(object)
+            ),
+            Reason::WaitsOnRing { object, full: true } => format!(
+                "the buffer {} is full (in + 1 = out): waits for a consumer",
+                names.object(object)
+            ),
+            Reason::WaitsOnRing {
+                object,
+                full: false,
+            } => format!(
+                "the buffer {} is empty (in = out): waits for a producer",
+                names.object(object)
+            ),
+            Reason::ReadReturns { object, bytes: 0 } => format!(
+                "read from {} returns 0: end of file, every write end is closed",
+                names.object(object)
+            ),
+            Reason::ReadReturns { object, bytes } => format!(
+                "read from {} returns {}",
+                names.object(object),
+                plural(bytes.into(), "byte", "bytes")
+            ),
+            Reason::WriteReturns { object, bytes } => format!(
+                "write to {} returns: all {} are in the pipe",
+                names.object(object),
+                plural(bytes.into(), "byte", "bytes")
+            ),
+            Reason::BrokenPipe { object } => format!(
+                "write to {} fails: the last reader closed its end (EPIPE)",
+                names.object(object)
+            ),
+            Reason::Opened { object } => format!(
+                "open of {} returns: the other end is open now",
+                names.object(object)
+            ),
+            Reason::Produced { object } => format!(
+                "a consumer made room in {}: the item goes in",
+                names.object(object)
+            ),
+            Reason::Consumed { object } => format!(
+                "a producer put an item in {}: it is taken",
+                names.object(object)
+            ),
+        }
+    }
+}
+
+/// A call's result as C would show it: `= 5 "hello"`, `= -1 EPIPE`.
+pub fn result_text(result: &CallResult) -> String {
+    let mut text = match result.errno {
+        Some(e) => format!("= -1 {}", e.name()),
+        None => format!("= {}", result.ret),
+    };
+    if let Some(data) = &result.data {
+        if data.starts_with('[') {
+            text = format!("= {data}");
+        } else {
+            text.push_str(&format!(" {data:?}"));
+        }
+    }
+    if let Some(status) = result.status {
+        text.push_str(&format!(", {status}"));
+    }
+    text
+}
+
+impl Call {
+    /// The call as a line of C-like pseudo-code with its result: `write(p, "hi") = 2`, or
+    /// `read(p, 10) … blocks`.
+    pub fn describe(&self, names: &dyn Names) -> String {
+        let object = |o: ObjectId| names.object(o);
+        let channel = |c: &Channel| match c {
+            Channel::Std { stream } => stream.name().to_string(),
+            Channel::Object { object: o } => object(*o),
+        };
+        let peer = self.peer.map(|p| names.process(p));
+        let call = match &self.step {
+            Step::Fork { .. } => "fork()".to_string(),
+            Step::Exec { command, args, .. } => {
+                let argv: Vec<String> = std::iter::once(command)
+                    .chain(args.iter())
+                    .map(|a| format!("{a:?}"))
+                    .collect();
+                format!("execvp({command:?}, [{}])", argv.join(", "))
+            }
+            Step::Wait { child: Some(c) } => format!("waitpid({})", names.spec(*c)),
+            Step::Wait { child: None } => "wait()".into(),
+            Step::Exit { code } => format!("_exit({code})"),
+            Step::Kill { target, signal } => {
+                format!("kill({}, {})", names.spec(*target), signal.name())
+            }
+            Step::Pipe { object: o } => format!("pipe({})", object(*o)),
+            Step::Write { to, data } => format!("write({}, {data:?})", channel(to)),
+            Step::Read { from, max } => format!("read({}, {max})", channel(from)),
+            Step::Close { object: o, end } => match end {
+                Some(e) => format!("close({} {})", object(*o), e.name()),
+                None => format!("close({})", object(*o)),
+            },
+            Step::Redirect { stream, object: o } => {
+                let end = if *stream == Stream::Stdin {
+                    "read"
+                } else {
+                    "write"
+                };
+                format!("dup2({} {end}, {})", object(*o), *stream as u8)
+            }
+            Step::Mkfifo { object: o } => format!("mkfifo({})", object(*o)),
+            Step::Open { object: o, end } => format!("open({}, {})", object(*o), end.name()),
+            Step::Shm { object: o, slots } => {
+                format!("shm_open + mmap({}, {slots} slots)", object(*o))
+            }
+            Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
+            Step::Consume { object: o } => format!("consume({})", object(*o)),
+            Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
+        };
+        // A successful exec has no return value: the caller's program is gone.
+        if let (Step::Exec { command, .. }, Some(result)) = (&self.step, &self.result)
+            && result.errno.is_none()
+        {
+            return format!("{call}: no return, now runs {command}");
+        }
+        match &self.result {
+            Some(result) => {
+                let mut text = format!("{call} {}", result_text(result));
+                // Name the process behind a bare pid: the child made or reaped.
+                if let (Step::Fork { .. } | Step::Wait { child: None }, Some(child)) =
+                    (&self.step, &peer)
+                {
+                    text.push_str(&format!(" ({child})"));
+                }
+                text
+            }
+            None => format!("{call} … blocks"),
         }
     }
 }

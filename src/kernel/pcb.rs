@@ -1,5 +1,6 @@
 //! The process control block: everything the kernel knows about one process.
 
+use super::files::FdTable;
 use super::ids::{DeviceId, Pid, Tick};
 use super::program::{ExitStatus, Program, SpecIndex};
 use super::state::{State, WaitOn};
@@ -171,6 +172,8 @@ pub struct Pcb {
     pub command: Arc<str>,
     /// Live and zombie children.
     pub children: Vec<Pid>,
+    /// Open file descriptors.
+    pub files: FdTable,
 }
 
 impl Pcb {

@@ -89,6 +89,69 @@ impl fmt::Display for ExitStatus {
 /// Index of a `[[process]]` in its scenario file, which is also its tie-break order.
 pub type SpecIndex = u32;
 
+/// Index of a named IPC object (pipe, FIFO, shared-memory ring) in the scenario.
+pub type ObjectId = u32;
+
+/// One end of a pipe or FIFO.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum End {
+    /// The end data is read from.
+    Read,
+    /// The end data is written to.
+    Write,
+}
+
+impl End {
+    /// `read` or `write`.
+    pub fn name(self) -> &'static str {
+        match self {
+            End::Read => "read",
+            End::Write => "write",
+        }
+    }
+}
+
+/// A standard stream: descriptor 0, 1 or 2.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stream {
+    /// Descriptor 0.
+    Stdin = 0,
+    /// Descriptor 1.
+    Stdout = 1,
+    /// Descriptor 2.
+    Stderr = 2,
+}
+
+impl Stream {
+    /// `stdin`, `stdout` or `stderr`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stream::Stdin => "stdin",
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+/// Where `read` reads from or `write` writes to: a standard stream (whatever it is connected
+/// to now) or a named pipe or FIFO.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "to")]
+pub enum Channel {
+    /// A standard stream.
+    Std {
+        /// Which.
+        stream: Stream,
+    },
+    /// A pipe or FIFO by name.
+    Object {
+        /// Which.
+        object: ObjectId,
+    },
+}
+
 /// One step of a program.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "step")]
@@ -141,14 +204,95 @@ pub enum Step {
         /// The signal.
         signal: Signal,
     },
+    /// Create an ordinary pipe; its two ends get the lowest free descriptors.
+    Pipe {
+        /// The pipe.
+        object: ObjectId,
+    },
+    /// Write text to a pipe, a FIFO or a standard stream.
+    Write {
+        /// Where.
+        to: Channel,
+        /// What.
+        data: Arc<str>,
+    },
+    /// Read up to `max` bytes from a pipe, a FIFO or standard input.
+    Read {
+        /// From where.
+        from: Channel,
+        /// At most this many bytes.
+        max: u32,
+    },
+    /// Close this process's descriptor for one end of a pipe (or its FIFO or ring descriptor).
+    Close {
+        /// The object.
+        object: ObjectId,
+        /// Which end, for a pipe.
+        end: Option<End>,
+    },
+    /// Make a standard stream a copy of a pipe end (`dup2`).
+    Redirect {
+        /// The stream replaced.
+        stream: Stream,
+        /// The pipe or FIFO.
+        object: ObjectId,
+    },
+    /// Create a FIFO (a named pipe).
+    Mkfifo {
+        /// The FIFO.
+        object: ObjectId,
+    },
+    /// Open a FIFO for reading or writing; waits until the other side opens it too.
+    Open {
+        /// The FIFO.
+        object: ObjectId,
+        /// For reading or writing.
+        end: End,
+    },
+    /// Create (or attach to) a shared-memory ring buffer with `slots` slots.
+    Shm {
+        /// The ring.
+        object: ObjectId,
+        /// Its size in slots (it holds at most `slots - 1` items).
+        slots: u32,
+    },
+    /// Put an item into a shared ring; waits while the ring is full.
+    Produce {
+        /// The ring.
+        object: ObjectId,
+        /// The item.
+        item: Arc<str>,
+    },
+    /// Take the oldest item from a shared ring; waits while it is empty.
+    Consume {
+        /// The ring.
+        object: ObjectId,
+    },
 }
 
 impl Step {
-    /// True if executing the step takes no simulated time and the process keeps the CPU.
+    /// True if executing the step takes no simulated time and the process keeps the CPU
+    /// (it never blocks).
     pub fn is_instant(&self) -> bool {
         matches!(
             self,
-            Step::Fork { .. } | Step::Exec { .. } | Step::Kill { .. }
+            Step::Fork { .. }
+                | Step::Exec { .. }
+                | Step::Kill { .. }
+                | Step::Pipe { .. }
+                | Step::Close { .. }
+                | Step::Redirect { .. }
+                | Step::Mkfifo { .. }
+                | Step::Shm { .. }
+        )
+    }
+
+    /// True for the steps that have a counterpart in the real kernel (system calls), as
+    /// opposed to CPU bursts, device I/O and sleeps, which only the model has.
+    pub fn is_system_call(&self) -> bool {
+        !matches!(
+            self,
+            Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. }
         )
     }
 }
@@ -246,7 +390,12 @@ impl Step {
         &self,
         process: impl Fn(SpecIndex) -> String,
         device: impl Fn(DeviceId) -> String,
+        object: impl Fn(ObjectId) -> String,
     ) -> String {
+        let channel = |c: &Channel| match c {
+            Channel::Std { stream } => stream.name().to_string(),
+            Channel::Object { object: o } => object(*o),
+        };
         match self {
             Step::Cpu { ticks } => format!("cpu {ticks}"),
             Step::Io { device: d, ticks } => format!("io {} {ticks}", device(*d)),
@@ -266,6 +415,21 @@ impl Step {
             Step::Kill { target, signal } => {
                 format!("kill {} {}", process(*target), &signal.name()[3..])
             }
+            Step::Pipe { object: o } => format!("pipe {}", object(*o)),
+            Step::Write { to, data } => format!("write {} {data:?}", channel(to)),
+            Step::Read { from, max } => format!("read {} {max}", channel(from)),
+            Step::Close { object: o, end } => match end {
+                Some(end) => format!("close {} {}", object(*o), end.name()),
+                None => format!("close {}", object(*o)),
+            },
+            Step::Redirect { stream, object: o } => {
+                format!("redirect {} {}", stream.name(), object(*o))
+            }
+            Step::Mkfifo { object: o } => format!("mkfifo {}", object(*o)),
+            Step::Open { object: o, end } => format!("open {} {}", object(*o), end.name()),
+            Step::Shm { object: o, slots } => format!("shm {} {slots}", object(*o)),
+            Step::Produce { object: o, item } => format!("produce {} {item:?}", object(*o)),
+            Step::Consume { object: o } => format!("consume {}", object(*o)),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The process states of the textbook's diagram, plus zombie and the two suspended states.
 
 use super::ids::{DeviceId, Pid};
+use super::program::ObjectId;
 use serde::Serialize;
 use std::fmt;
 
@@ -19,6 +20,26 @@ pub enum WaitOn {
     Child {
         /// The child waited for; `None` means any child.
         child: Option<Pid>,
+    },
+    /// `read` of an empty pipe or FIFO.
+    Read {
+        /// The pipe or FIFO.
+        object: ObjectId,
+    },
+    /// `write` to a full pipe or FIFO.
+    Write {
+        /// The pipe or FIFO.
+        object: ObjectId,
+    },
+    /// `open` of a FIFO whose other side nobody has opened.
+    Open {
+        /// The FIFO.
+        object: ObjectId,
+    },
+    /// `produce` to a full ring, or `consume` from an empty one.
+    Ring {
+        /// The ring.
+        object: ObjectId,
     },
 }
 

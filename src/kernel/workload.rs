@@ -3,6 +3,7 @@
 //! million of them never sit in memory at once.
 
 use super::ids::{DeviceId, Tick};
+use super::ipc::ObjectSpec;
 use super::program::{Program, SpecIndex, Step};
 use super::random::{SeededRng, Stream};
 use serde::Serialize;
@@ -190,6 +191,7 @@ pub fn interleave_io(burst: Tick, every: Tick, device: DeviceId, ticks: Tick) ->
 #[derive(Clone, Debug)]
 pub struct Workload {
     specs: Arc<[ProcessSpec]>,
+    objects: Arc<[ObjectSpec]>,
     images: Arc<[(Arc<str>, Program)]>,
     top_level: Arc<[SpecIndex]>,
     next_listed: usize,
@@ -203,6 +205,7 @@ impl Workload {
     pub fn new(
         specs: Vec<ProcessSpec>,
         images: Vec<(Arc<str>, Program)>,
+        objects: Vec<ObjectSpec>,
         generator: Option<Generator>,
     ) -> Workload {
         let mut top_level: Vec<SpecIndex> = specs
@@ -215,6 +218,7 @@ impl Workload {
         let peeked = generator.as_mut().and_then(Iterator::next);
         let mut workload = Workload {
             specs: specs.into(),
+            objects: objects.into(),
             images: images.into(),
             top_level: top_level.into(),
             next_listed: 0,
@@ -234,6 +238,11 @@ impl Workload {
     /// All listed specs, in file order.
     pub fn specs(&self) -> &[ProcessSpec] {
         &self.specs
+    }
+
+    /// The named pipes, FIFOs and rings, by object id.
+    pub fn objects(&self) -> &[ObjectSpec] {
+        &self.objects
     }
 
     /// The exec image number `index`.

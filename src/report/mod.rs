@@ -182,6 +182,10 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
                 Some(crate::kernel::WaitOn::Child { child: None }) => "any child".into(),
                 Some(crate::kernel::WaitOn::Sleep) => "the end of its sleep".into(),
                 Some(crate::kernel::WaitOn::Device { .. }) => "a device".into(),
+                Some(crate::kernel::WaitOn::Read { .. }) => "data in a pipe".into(),
+                Some(crate::kernel::WaitOn::Write { .. }) => "room in a pipe".into(),
+                Some(crate::kernel::WaitOn::Open { .. }) => "the other end of a FIFO".into(),
+                Some(crate::kernel::WaitOn::Ring { .. }) => "the shared buffer".into(),
                 None => "memory or the CPU".into(),
             },
         })

@@ -4,7 +4,7 @@
 use crate::kernel::Names;
 use crate::kernel::event::Event;
 use crate::kernel::ids::{DeviceId, Pid};
-use crate::kernel::program::SpecIndex;
+use crate::kernel::program::{ObjectId, SpecIndex};
 use crate::scenario::Scenario;
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ pub struct NameBook {
     pids: Vec<Option<Arc<str>>>,
     specs: Vec<Arc<str>>,
     devices: Vec<Arc<str>>,
+    objects: Vec<Arc<str>>,
 }
 
 impl NameBook {
@@ -28,6 +29,7 @@ impl NameBook {
                 .iter()
                 .map(|d| d.name.clone())
                 .collect(),
+            objects: scenario.objects.iter().map(|o| o.name.clone()).collect(),
         }
     }
 
@@ -58,6 +60,13 @@ impl Names for NameBook {
         match self.specs.get(index as usize) {
             Some(name) => name.to_string(),
             None => format!("process #{index}"),
+        }
+    }
+
+    fn object(&self, object: ObjectId) -> String {
+        match self.objects.get(object as usize) {
+            Some(name) => name.to_string(),
+            None => format!("object {object}"),
         }
     }
 

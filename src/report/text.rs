@@ -254,6 +254,16 @@ pub fn events(report: &Report) -> String {
                 let who = pid.map(|p| names.process(p)).unwrap_or_default();
                 format!("{who:<12} {}", reason.describe(names))
             }
+            // An exit is told by the transition that follows it.
+            Event::Call(call) if matches!(call.step, crate::kernel::Step::Exit { .. }) => continue,
+            Event::Call(call) => {
+                format!("{:<12} {}", names.process(call.pid), call.describe(names))
+            }
+            Event::CallDone { pid, result, .. } => format!(
+                "{:<12} … returns {}",
+                names.process(*pid),
+                crate::kernel::narration::result_text(result)
+            ),
             Event::Created { .. } | Event::Finished(_) => continue,
         };
         let _ = writeln!(out, "  t={:<6} {}", event.time(), line.trim_end());

@@ -43,6 +43,7 @@ pub struct KernelSection {
     pub admission: Option<Spanned<String>>,
     pub memory: Option<Spanned<i64>>,
     pub swap_time: Option<Spanned<i64>>,
+    pub pipe_capacity: Option<Spanned<i64>>,
     pub aging: Option<Spanned<AgingSection>>,
     pub mlfq: Option<Spanned<MlfqSection>>,
     #[serde(default)]

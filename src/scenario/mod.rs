@@ -12,6 +12,7 @@ mod validate;
 
 use crate::kernel::Kernel;
 use crate::kernel::config::KernelConfig;
+use crate::kernel::ipc::ObjectSpec;
 use crate::kernel::program::{Program, SpecIndex};
 use crate::kernel::workload::{GenerateSpec, Generator, ProcessSpec, Workload};
 pub use error::{Diagnostic, ScenarioError, Severity};
@@ -37,6 +38,8 @@ pub struct Scenario {
     pub specs: Vec<ProcessSpec>,
     /// Images for `exec`.
     pub images: Vec<(Arc<str>, Program)>,
+    /// The pipes, FIFOs and shared rings, by object id.
+    pub objects: Vec<ObjectSpec>,
     /// The generated workload, if any.
     pub generate: Option<Arc<GenerateSpec>>,
     /// Things that work but are probably not what the author meant.
@@ -86,7 +89,12 @@ impl Scenario {
             .generate
             .clone()
             .map(|g| Generator::new(g, self.seed, first_generated));
-        let workload = Workload::new(self.specs.clone(), self.images.clone(), generator);
+        let workload = Workload::new(
+            self.specs.clone(),
+            self.images.clone(),
+            self.objects.clone(),
+            generator,
+        );
         Kernel::new(self.config.clone(), workload)
     }
 }

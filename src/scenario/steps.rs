@@ -25,6 +25,26 @@ pub enum RawStep {
     Wait(Option<Word>),
     /// `kill PROCESS [SIGNAL]`
     Kill(Word, Option<Word>),
+    /// `pipe NAME`
+    Pipe(Word),
+    /// `write TO TEXT`
+    Write(Word, String),
+    /// `read FROM BYTES`
+    Read(Word, u32),
+    /// `close NAME [read|write]`
+    Close(Word, Option<Word>),
+    /// `redirect STREAM NAME`
+    Redirect(Word, Word),
+    /// `mkfifo NAME`
+    Mkfifo(Word),
+    /// `open NAME read|write`
+    Open(Word, Word),
+    /// `shm NAME SLOTS`
+    Shm(Word, u32),
+    /// `produce NAME ITEM`
+    Produce(Word, String),
+    /// `consume NAME`
+    Consume(Word),
 }
 
 /// A word of a step and where it is in the file.
@@ -48,7 +68,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 8] = [
+pub const USAGE: [(&str, &str); 18] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -57,6 +77,16 @@ pub const USAGE: [(&str, &str); 8] = [
     ("exec", "exec PROGRAM [ARGS...]"),
     ("wait", "wait [CHILD]"),
     ("kill", "kill PROCESS [SIGNAL]"),
+    ("pipe", "pipe NAME"),
+    ("write", "write PIPE|FIFO|stdout|stderr TEXT"),
+    ("read", "read PIPE|FIFO|stdin BYTES"),
+    ("close", "close NAME [read|write]"),
+    ("redirect", "redirect stdin|stdout|stderr PIPE"),
+    ("mkfifo", "mkfifo NAME"),
+    ("open", "open FIFO read|write"),
+    ("shm", "shm NAME SLOTS"),
+    ("produce", "produce RING ITEM"),
+    ("consume", "consume RING"),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -231,7 +261,79 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
             arity(1, 2)?;
             Ok(RawStep::Kill(word(0), (args.len() == 2).then(|| word(1))))
         }
+        "pipe" | "mkfifo" | "consume" => {
+            arity(1, 1)?;
+            Ok(match keyword.as_str() {
+                "pipe" => RawStep::Pipe(word(0)),
+                "mkfifo" => RawStep::Mkfifo(word(0)),
+                _ => RawStep::Consume(word(0)),
+            })
+        }
+        "write" | "produce" => {
+            arity(2, usize::MAX)?;
+            let text = args[1..]
+                .iter()
+                .map(|(_, w)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(if keyword == "write" {
+                RawStep::Write(word(0), text)
+            } else {
+                RawStep::Produce(word(0), text)
+            })
+        }
+        "read" | "shm" => {
+            arity(2, 2)?;
+            let n = ticks(1)? as u32;
+            Ok(if keyword == "read" {
+                RawStep::Read(word(0), n.min(MAX_READ))
+            } else {
+                RawStep::Shm(word(0), n)
+            })
+        }
+        "close" => {
+            arity(1, 2)?;
+            let end = (args.len() == 2).then(|| word(1));
+            if let Some(e) = &end {
+                check_end(e, usage).map_err(|(m, h)| error(m, Some(h), e.span.clone()))?;
+            }
+            Ok(RawStep::Close(word(0), end))
+        }
+        "open" => {
+            arity(2, 2)?;
+            let end = word(1);
+            check_end(&end, usage).map_err(|(m, h)| error(m, Some(h), end.span.clone()))?;
+            Ok(RawStep::Open(word(0), end))
+        }
+        "redirect" => {
+            arity(2, 2)?;
+            let stream = word(0);
+            if !["stdin", "stdout", "stderr"].contains(&stream.text.as_str()) {
+                return Err(error(
+                    format!(
+                        "`redirect` replaces stdin, stdout or stderr, not `{}`",
+                        stream.text
+                    ),
+                    Some(format!("write it as \"{usage}\"")),
+                    stream.span,
+                ));
+            }
+            Ok(RawStep::Redirect(stream, word(1)))
+        }
         _ => unreachable!("every keyword in USAGE is handled"),
+    }
+}
+
+/// Largest `read` size (Linux caps a pipe read at its capacity anyway).
+const MAX_READ: u32 = 1 << 20;
+
+fn check_end(word: &Word, usage: &str) -> std::result::Result<(), (String, String)> {
+    match word.text.as_str() {
+        "read" | "write" => Ok(()),
+        other => Err((
+            format!("`{other}` is not an end of a pipe"),
+            format!("say read or write: \"{usage}\""),
+        )),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::kernel::config::{
     Admission, Aging, DeviceConfig, KernelConfig, MlfqConfig, Policy, Preempted, PriorityOrder,
     Rules, TieBreak, Wakeups,
 };
+use crate::kernel::ipc::PIPE_CAPACITY;
 use crate::kernel::workload::{GenerateSpec, ProcessSpec};
 use std::sync::Arc;
 use toml::Spanned;
@@ -51,7 +52,7 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
     config.seed = seed;
     declare_devices(&mut c, &file.kernel.devices)?;
     let images = images(&mut c, &file.programs)?;
-    let specs = processes(&mut c, &file.processes, &config, &images)?;
+    let (specs, objects) = processes(&mut c, &file.processes, &config, &images)?;
     let generate = match &file.generate {
         Some(g) => Some(Arc::new(generate(&mut c, g, &specs, &config)?)),
         None => None,
@@ -86,6 +87,7 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
         config,
         specs,
         images,
+        objects,
         generate,
         warnings: c.warnings,
     })
@@ -215,6 +217,16 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
         swap_time,
         devices: Vec::new(),
         seed: 0,
+        pipe_capacity: match &k.pipe_capacity {
+            Some(v) => c.small(
+                v,
+                1,
+                1 << 20,
+                "pipe_capacity",
+                "the bytes a pipe or FIFO holds",
+            )?,
+            None => PIPE_CAPACITY as u32,
+        },
     })
 }
 

@@ -4,12 +4,15 @@
 //! - [`kernel`]: the simulated kernel, pure and deterministic, which emits events;
 //! - [`scenario`]: TOML scenario files, validated into a kernel and its workload;
 //! - [`report`]: text and JSON reports built from the kernel's events;
+//! - [`lab`]: the real-OS lab, which runs a scenario's processes for real beside the model;
 //! - [`cli`]: the command line.
-
-#![forbid(unsafe_code)]
+//!
+//! Unsafe code is forbidden in every module except `lab::sys`, which wraps `fork`, `mmap`, futexes
+//! and a signal handler (the `unsafe_code` lint is denied crate-wide in `Cargo.toml`).
 
 pub mod cli;
 pub mod compat;
 pub mod kernel;
+pub mod lab;
 pub mod report;
 pub mod scenario;

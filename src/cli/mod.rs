@@ -1,7 +1,10 @@
 //! The command line: `proclab run`, `check` and `scenarios`. Errors in input files are
 //! reported here, at the edge, with exit code 2.
 
+#![forbid(unsafe_code)]
+
 mod diagnostics;
+mod real;
 
 use crate::report::{self, Options};
 use crate::scenario::{Scenario, ScenarioError, bundled};
@@ -23,6 +26,7 @@ Examples:
   proclab run scheduling/fcfs-convoy             run a bundled scenario by its id
   proclab run my-workload.toml --events          run a file and show every event
   proclab run big.toml --json --summary          only the summary, as JSON
+  proclab run ipc/pipe-greeting --real           run it on the real kernel too, side by side
   proclab check scenarios/**/*.toml              validate files without running them";
 
 #[derive(Parser, Debug)]
@@ -65,7 +69,23 @@ Examples:
         /// Add the event log, with the reason for every change of state (JSON always has it)
         #[arg(long, conflicts_with = "summary")]
         events: bool,
+        /// Also run the scenario on the real Linux kernel, step for step, and show both views
+        /// (JSON: one line per step, then the comparison)
+        #[arg(long, conflicts_with_all = ["summary", "events"])]
+        real: bool,
+        /// With --real: wait for Enter (a line on standard input) after each step
+        #[arg(long, requires = "real")]
+        step: bool,
+        /// With --real: let `exec` run programs outside the allow-list
+        #[arg(long, requires = "real")]
+        allow_exec: bool,
+        /// With --real: seconds a real step may take before the run is stopped
+        #[arg(long, requires = "real", default_value_t = 5.0, value_name = "SECS")]
+        timeout: f64,
     },
+    /// The real-OS lab's helper process (started by proclab itself)
+    #[command(name = "__lab", hide = true)]
+    Lab,
     /// Check scenario files without running them
     #[command(after_help = "\
 Exits with 0 if every file is valid, 2 if any is not. Warnings do not fail the check.
@@ -104,7 +124,7 @@ pub fn load(file: &str) -> Result<Scenario, ScenarioError> {
     Scenario::load(path)
 }
 
-fn report_error(error: &ScenarioError) -> i32 {
+pub(crate) fn report_error(error: &ScenarioError) -> i32 {
     match error {
         ScenarioError::Invalid(d) => eprint!("{}", diagnostics::render(d)),
         ScenarioError::Read { path, source } => {
@@ -133,14 +153,14 @@ fn report_error(error: &ScenarioError) -> i32 {
     EXIT_BAD_INPUT
 }
 
-fn warn(scenario: &Scenario) {
+pub(crate) fn warn(scenario: &Scenario) {
     for w in &scenario.warnings {
         eprint!("{}", diagnostics::render(w));
     }
 }
 
 /// Writes to standard output; a closed pipe (`proclab … | head`) is not an error.
-fn print(text: &str) -> i32 {
+pub(crate) fn print(text: &str) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => 0,
@@ -237,6 +257,17 @@ fn showcase() -> i32 {
     run(SHOWCASE, false, false, false)
 }
 
+#[cfg(target_os = "linux")]
+fn lab_helper() -> i32 {
+    crate::lab::helper::main()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lab_helper() -> i32 {
+    eprintln!("error: the real-OS lab needs Linux");
+    EXIT_FAILURE
+}
+
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -252,9 +283,28 @@ pub fn main() -> i32 {
         Some(Command::Run {
             file,
             json,
+            real: true,
+            step,
+            allow_exec,
+            timeout,
+            ..
+        }) => real::run(
+            &file,
+            &real::Options {
+                json,
+                step,
+                allow_exec,
+                timeout,
+            },
+        ),
+        Some(Command::Run {
+            file,
+            json,
             summary,
             events,
+            ..
         }) => run(&file, json, summary, events),
+        Some(Command::Lab) => lab_helper(),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Scenarios) => scenarios(),
     }

@@ -6,6 +6,8 @@
 //! (`admission` long-term, `memory` medium-term, `scheduler` and `dispatcher` short-term),
 //! process lifecycle (`lifecycle`), devices, timers, and the data they work on.
 
+#![forbid(unsafe_code)]
+
 mod admission;
 mod aging;
 mod boost;

@@ -380,13 +380,37 @@ impl Call {
     /// The call as a line of C-like pseudo-code with its result: `write(p, "hi") = 2`, or
     /// `read(p, 10) … blocks`.
     pub fn describe(&self, names: &dyn Names) -> String {
+        let call = self.call_text(names);
+        let peer = self.peer.map(|p| names.process(p));
+        // A successful exec has no return value: the caller's program is gone.
+        if let (Step::Exec { command, .. }, Some(result)) = (&self.step, &self.result)
+            && result.errno.is_none()
+        {
+            return format!("{call}: no return, now runs {command}");
+        }
+        match &self.result {
+            Some(result) => {
+                let mut text = format!("{call} {}", result_text(result));
+                // Name the process behind a bare pid: the child made or reaped.
+                if let (Step::Fork { .. } | Step::Wait { child: None }, Some(child)) =
+                    (&self.step, &peer)
+                {
+                    text.push_str(&format!(" ({child})"));
+                }
+                text
+            }
+            None => format!("{call} … blocks"),
+        }
+    }
+
+    /// The call alone, as C-like pseudo-code: `write(p, "hi")`.
+    pub fn call_text(&self, names: &dyn Names) -> String {
         let object = |o: ObjectId| names.object(o);
         let channel = |c: &Channel| match c {
             Channel::Std { stream } => stream.name().to_string(),
             Channel::Object { object: o } => object(*o),
         };
-        let peer = self.peer.map(|p| names.process(p));
-        let call = match &self.step {
+        match &self.step {
             Step::Fork { .. } => "fork()".to_string(),
             Step::Exec { command, args, .. } => {
                 let argv: Vec<String> = std::iter::once(command)
@@ -424,25 +448,6 @@ impl Call {
             Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
             Step::Consume { object: o } => format!("consume({})", object(*o)),
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
-        };
-        // A successful exec has no return value: the caller's program is gone.
-        if let (Step::Exec { command, .. }, Some(result)) = (&self.step, &self.result)
-            && result.errno.is_none()
-        {
-            return format!("{call}: no return, now runs {command}");
-        }
-        match &self.result {
-            Some(result) => {
-                let mut text = format!("{call} {}", result_text(result));
-                // Name the process behind a bare pid: the child made or reaped.
-                if let (Step::Fork { .. } | Step::Wait { child: None }, Some(child)) =
-                    (&self.step, &peer)
-                {
-                    text.push_str(&format!(" ({child})"));
-                }
-                text
-            }
-            None => format!("{call} … blocks"),
         }
     }
 }

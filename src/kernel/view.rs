@@ -5,6 +5,7 @@ use super::cpu::Cpu;
 use super::devices::Device;
 use super::engine::Kernel;
 use super::ids::{Pid, Tick};
+use super::ipc::Object;
 use super::pcb::Pcb;
 use super::program::SpecIndex;
 use super::workload::Workload;
@@ -88,6 +89,11 @@ impl Kernel {
     /// True when every process has finished and none is still to arrive.
     pub fn is_done(&self) -> bool {
         self.live == 0 && self.workload.remaining() == 0
+    }
+
+    /// The pipes, FIFOs and rings, by object id, as they are now.
+    pub fn objects(&self) -> &[Object] {
+        &self.objects
     }
 
     /// Processes that have not finished although nothing more can happen (a deadlock), after

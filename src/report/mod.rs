@@ -1,6 +1,8 @@
 //! Reports of a run: the Gantt chart, a table per process, the summary and the event log, as
 //! text for people or JSON for programs. Built only from the kernel's events.
 
+#![forbid(unsafe_code)]
+
 pub mod gantt;
 pub mod json;
 pub mod names;

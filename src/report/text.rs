@@ -2,6 +2,7 @@
 
 use super::Report;
 use super::gantt;
+use super::names::NameBook;
 use crate::kernel::Names;
 use crate::kernel::event::Event;
 use crate::kernel::program::ExitStatus;
@@ -214,59 +215,65 @@ pub fn render(report: &Report) -> String {
 
 /// The event log: transitions, switches and notes, one per line.
 pub fn events(report: &Report) -> String {
-    let names = &report.names;
     let mut out = String::from("Events\n");
     for event in &report.events {
-        let line = match event {
-            Event::Transition(t) => {
-                let from = t.from.map_or("-".to_string(), |f| f.to_string());
-                let cpu = t.cpu.map(|c| format!(" on {c}")).unwrap_or_default();
-                format!(
-                    "{:<12} {from} → {}{cpu}: {}",
-                    names.process(t.pid),
-                    t.to,
-                    t.reason.describe(names)
-                )
-            }
-            Event::Switch(s) => {
-                let cost = match s.cost {
-                    1 => "1 tick".to_string(),
-                    n => format!("{n} ticks"),
-                };
-                let to = names.process(s.to);
-                let (pc, acc) = (s.restored.pc, s.restored.acc);
-                let what = match (s.from, s.saved) {
-                    (Some(p), Some(r)) => format!(
-                        "{}'s context (pc={} acc={}) is saved in its PCB and {to}'s (pc={pc} acc={acc}) is loaded",
-                        names.process(p),
-                        r.pc,
-                        r.acc
-                    ),
-                    (Some(p), None) => format!(
-                        "{} has exited; {to}'s context (pc={pc} acc={acc}) is loaded",
-                        names.process(p)
-                    ),
-                    (None, _) => format!("{to}'s context (pc={pc} acc={acc}) is loaded"),
-                };
-                format!("{:<12} context switch on {} ({cost}): {what}", "", s.cpu)
-            }
-            Event::Note { pid, reason, .. } => {
-                let who = pid.map(|p| names.process(p)).unwrap_or_default();
-                format!("{who:<12} {}", reason.describe(names))
-            }
-            // An exit is told by the transition that follows it.
-            Event::Call(call) if matches!(call.step, crate::kernel::Step::Exit { .. }) => continue,
-            Event::Call(call) => {
-                format!("{:<12} {}", names.process(call.pid), call.describe(names))
-            }
-            Event::CallDone { pid, result, .. } => format!(
-                "{:<12} … returns {}",
-                names.process(*pid),
-                crate::kernel::narration::result_text(result)
-            ),
-            Event::Created { .. } | Event::Finished(_) => continue,
-        };
-        let _ = writeln!(out, "  t={:<6} {}", event.time(), line.trim_end());
+        if let Some(line) = event_line(event, &report.names) {
+            let _ = writeln!(out, "  t={:<6} {}", event.time(), line.trim_end());
+        }
     }
     out
+}
+
+/// One event as a line of the event log (without its time), or `None` for the events the log
+/// leaves out (creations, final records, and exits, which their transition tells).
+pub fn event_line(event: &Event, names: &NameBook) -> Option<String> {
+    let line = match event {
+        Event::Transition(t) => {
+            let from = t.from.map_or("-".to_string(), |f| f.to_string());
+            let cpu = t.cpu.map(|c| format!(" on {c}")).unwrap_or_default();
+            format!(
+                "{:<12} {from} → {}{cpu}: {}",
+                names.process(t.pid),
+                t.to,
+                t.reason.describe(names)
+            )
+        }
+        Event::Switch(s) => {
+            let cost = match s.cost {
+                1 => "1 tick".to_string(),
+                n => format!("{n} ticks"),
+            };
+            let to = names.process(s.to);
+            let (pc, acc) = (s.restored.pc, s.restored.acc);
+            let what = match (s.from, s.saved) {
+                (Some(p), Some(r)) => format!(
+                    "{}'s context (pc={} acc={}) is saved in its PCB and {to}'s (pc={pc} acc={acc}) is loaded",
+                    names.process(p),
+                    r.pc,
+                    r.acc
+                ),
+                (Some(p), None) => format!(
+                    "{} has exited; {to}'s context (pc={pc} acc={acc}) is loaded",
+                    names.process(p)
+                ),
+                (None, _) => format!("{to}'s context (pc={pc} acc={acc}) is loaded"),
+            };
+            format!("{:<12} context switch on {} ({cost}): {what}", "", s.cpu)
+        }
+        Event::Note { pid, reason, .. } => {
+            let who = pid.map(|p| names.process(p)).unwrap_or_default();
+            format!("{who:<12} {}", reason.describe(names))
+        }
+        Event::Call(call) if matches!(call.step, crate::kernel::Step::Exit { .. }) => return None,
+        Event::Call(call) => {
+            format!("{:<12} {}", names.process(call.pid), call.describe(names))
+        }
+        Event::CallDone { pid, result, .. } => format!(
+            "{:<12} … returns {}",
+            names.process(*pid),
+            crate::kernel::narration::result_text(result)
+        ),
+        Event::Created { .. } | Event::Finished(_) => return None,
+    };
+    Some(line)
 }

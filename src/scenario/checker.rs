@@ -35,6 +35,17 @@ pub(super) struct Checker {
     pub(super) devices: Vec<DeviceConfig>,
     pub(super) device_spans: Vec<Option<Range<usize>>>,
     pub(super) device_used: Vec<bool>,
+    pub(super) execs: Vec<ExecSite>,
+}
+
+/// An `exec` step in the file: the program it names and where, so that the real-OS lab can
+/// refuse programs outside its allow-list with a pointer to the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecSite {
+    /// The program named.
+    pub program: String,
+    /// Where its name is in the file.
+    pub span: Range<usize>,
 }
 
 pub(super) fn spanned<T>(v: &Spanned<T>) -> Range<usize> {

@@ -1,6 +1,8 @@
 //! Scenario files: a workload and a kernel configuration in TOML, checked strictly and turned
 //! into a ready-to-run [`Kernel`]. The format is documented in `docs/scenario-format.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod bundled;
 mod checker;
 pub mod error;
@@ -15,6 +17,7 @@ use crate::kernel::config::KernelConfig;
 use crate::kernel::ipc::ObjectSpec;
 use crate::kernel::program::{Program, SpecIndex};
 use crate::kernel::workload::{GenerateSpec, Generator, ProcessSpec, Workload};
+pub use checker::{ExecSite, KNOWN_PROGRAMS};
 pub use error::{Diagnostic, ScenarioError, Severity};
 use std::path::Path;
 use std::sync::Arc;
@@ -44,6 +47,8 @@ pub struct Scenario {
     pub generate: Option<Arc<GenerateSpec>>,
     /// Things that work but are probably not what the author meant.
     pub warnings: Vec<Diagnostic>,
+    /// Every `exec` step, with where it is.
+    pub execs: Vec<ExecSite>,
 }
 
 impl Scenario {

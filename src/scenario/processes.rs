@@ -2,7 +2,7 @@
 //! devices and images, and the structure of forks checked.
 
 use super::checker::{
-    Checker, KNOWN_PROGRAMS, MAX_PRIORITY, MAX_TICKETS, Result, check_name, spanned,
+    Checker, ExecSite, KNOWN_PROGRAMS, MAX_PRIORITY, MAX_TICKETS, Result, check_name, spanned,
 };
 use super::error::{Severity, did_you_mean, one_of_hint};
 use super::file::ProcessEntry;
@@ -412,6 +412,10 @@ fn resolve_steps(
             },
             RawStep::Exec(program, args) => {
                 ended = Some("a successful exec");
+                c.execs.push(ExecSite {
+                    program: program.text.clone(),
+                    span: program.span.clone(),
+                });
                 let image = images
                     .iter()
                     .position(|(n, _)| **n == *program.text)

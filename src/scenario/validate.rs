@@ -25,6 +25,7 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
         warnings: Vec::new(),
         devices: Vec::new(),
         device_spans: Vec::new(),
+        execs: Vec::new(),
         device_used: Vec::new(),
     };
     if let Some(format) = &file.format
@@ -90,6 +91,7 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
         objects,
         generate,
         warnings: c.warnings,
+        execs: c.execs,
     })
 }
 

@@ -1,0 +1,856 @@
+//! The lockstep: the simulated kernel runs one step, and every system call it reports is made
+//! for real by the twin of the process that made it; deaths are awaited and reaped the way the
+//! model says; then both sides are observed and compared. Runs inside the helper.
+
+#![forbid(unsafe_code)]
+
+use super::compare::{self, Findings};
+use super::error::LabError;
+use super::names;
+use super::observe;
+use super::protocol::{Op, Target};
+use super::record::{
+    CallRecord, Finding, FindingKind, HELPER_NAME, ObjectView, RealProcess, SimProcess, StepRecord,
+    Summary,
+};
+use super::twins::{Fate, Settled, Twins};
+use crate::kernel::event::{Event, Transition};
+use crate::kernel::ids::Pid;
+use crate::kernel::ipc::{Object, ObjectKind};
+use crate::kernel::narration::result_text;
+use crate::kernel::program::{Channel, End, ExitStatus};
+use crate::kernel::syscalls::Call;
+use crate::kernel::{Kernel, Names, Reason, State, Step, WaitOn};
+use crate::report::names::NameBook;
+use crate::report::text::event_line;
+use crate::scenario::Scenario;
+use std::collections::{HashMap, HashSet};
+
+/// A scenario run in lockstep with its twins.
+pub struct Lab {
+    scenario: Scenario,
+    kernel: Kernel,
+    names: NameBook,
+    twins: Twins,
+    step: u64,
+    steps: u64,
+    /// Blocked calls of the model, by simulated pid: the step and its text.
+    pending: HashMap<Pid, (Step, String)>,
+    /// Processes whose descendants die with them (cascade), by name.
+    cascade_line: HashSet<String>,
+    /// Pipe inodes (`pipe:[N]`) and FIFO paths, with the scenario's name.
+    labels: HashMap<String, String>,
+    findings: Findings,
+}
+
+/// Where the records of this step go while it runs.
+#[derive(Default)]
+struct Build {
+    calls: Vec<CallRecord>,
+    findings: Vec<Finding>,
+}
+
+impl Lab {
+    /// A lab for `scenario`, with its twins still to be made.
+    pub fn new(scenario: Scenario, twins: Twins) -> Lab {
+        let mut counter = scenario.kernel();
+        counter.run(&mut crate::kernel::event::Discard);
+        let steps = counter.steps();
+        let kernel = scenario.kernel().keep_terminated(true);
+        let names = NameBook::new(&scenario);
+        Lab {
+            scenario,
+            kernel,
+            names,
+            twins,
+            step: 0,
+            steps,
+            pending: HashMap::new(),
+            cascade_line: HashSet::new(),
+            labels: HashMap::new(),
+            findings: Findings::default(),
+        }
+    }
+
+    /// Steps in the whole run.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The twins, for tearing down.
+    pub fn twins_mut(&mut self) -> &mut Twins {
+        &mut self.twins
+    }
+
+    /// Runs one step on both sides; `None` once the run is over.
+    pub fn step(&mut self) -> Result<Option<StepRecord>, LabError> {
+        let mut events = Vec::new();
+        let Some(time) = self.kernel.step(&mut events) else {
+            return Ok(None);
+        };
+        self.step += 1;
+        for e in &events {
+            self.names.learn(e);
+        }
+        let mut build = Build::default();
+        for e in &events {
+            self.twins.check_signals()?;
+            self.apply(e, &mut build)?;
+        }
+        self.twins.gather_early()?;
+        let sim = self.sim_view();
+        let real = self.real_view();
+        let objects = self.objects_view();
+        let execed: HashSet<String> = self
+            .twins
+            .all
+            .iter()
+            .filter(|t| t.execed)
+            .map(|t| t.name.clone())
+            .collect();
+        let returned_early: HashSet<String> = self
+            .twins
+            .all
+            .iter()
+            .filter(|t| t.early.is_some())
+            .map(|t| t.name.clone())
+            .collect();
+        let mut programs: Vec<String> = self
+            .kernel
+            .processes()
+            .filter(|p| execed.contains(&*p.name))
+            .map(|p| p.command.to_string())
+            .collect();
+        programs.dedup();
+        let parents = self.expected_parents(&sim);
+        let mut findings = build.findings;
+        findings.extend(compare::processes(
+            time,
+            &sim,
+            &real,
+            &execed,
+            &returned_early,
+            &parents,
+            self.twins.me.as_raw(),
+        ));
+        findings.extend(compare::objects(time, &objects, &programs));
+        let findings = self.findings.add(findings);
+        let lines = events
+            .iter()
+            .filter(|e| !matches!(e, Event::Call(_) | Event::CallDone { .. }))
+            .filter_map(|e| event_line(e, &self.names))
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        Ok(Some(StepRecord {
+            step: self.step,
+            steps: self.steps,
+            time,
+            events: lines,
+            calls: build.calls,
+            sim,
+            real,
+            objects,
+            output: self.twins.new_output(),
+            findings,
+        }))
+    }
+
+    /// The comparison of the whole run.
+    pub fn summary(&self) -> Summary {
+        let (mismatches, notes) = self.findings.split();
+        Summary {
+            steps: self.step,
+            agree: mismatches.is_empty(),
+            mismatches,
+            notes,
+            processes: self.twins.all.len() as u32,
+            helper_pid: self.twins.me.as_raw(),
+        }
+    }
+
+    fn apply(&mut self, event: &Event, b: &mut Build) -> Result<(), LabError> {
+        match event {
+            Event::Created {
+                pid, name, parent, ..
+            } if *parent == Pid::INIT => {
+                self.twins.spawn(name)?;
+                if self.kernel.process(*pid).is_some_and(|p| p.cascade) {
+                    self.cascade_line.insert(name.to_string());
+                }
+                Ok(())
+            }
+            Event::Call(call) => self.call(call, b),
+            Event::CallDone { pid, result, .. } => {
+                let who = self.names.process(*pid);
+                let (step, text) = self
+                    .pending
+                    .remove(pid)
+                    .unwrap_or((Step::Sleep { ticks: 0 }, String::new()));
+                let mut sim = format!("… returns {}", result_text(result));
+                if matches!(step, Step::Wait { .. }) && result.errno.is_none() {
+                    sim.push_str(&format!(
+                        " ({})",
+                        self.names.process(Pid(result.ret as u32))
+                    ));
+                }
+                let mut rec = record(&who, text, sim);
+                if self.twins.get(&who).is_some_and(|t| t.execed) {
+                    rec.note = Some(execed_note(&who));
+                } else {
+                    let outcome = self.twins.collect(&who)?;
+                    rec.real = Some(format!("… returns {}", self.real_text(&step, &outcome)));
+                    self.judge(&mut rec, &step, result, &outcome, b);
+                    self.after_real(&step, &outcome);
+                }
+                b.calls.push(rec);
+                Ok(())
+            }
+            Event::Transition(t) => self.transition(t, b),
+            _ => Ok(()),
+        }
+    }
+
+    fn call(&mut self, call: &Call, b: &mut Build) -> Result<(), LabError> {
+        let who = self.names.process(call.pid);
+        let text = call.call_text(&self.names);
+        let sim = match &call.result {
+            Some(r) => sim_text(call, r, &self.names),
+            None => "… blocks".into(),
+        };
+        let mut rec = record(&who, text.clone(), sim);
+        if call.result.is_none() {
+            self.pending.insert(call.pid, (call.step.clone(), text));
+        }
+        let Some(twin) = self.twins.get(&who) else {
+            rec.note = Some("no real twin".into());
+            b.calls.push(rec);
+            return Ok(());
+        };
+        if twin.execed {
+            rec.note = Some(execed_note(&who));
+            b.calls.push(rec);
+            return Ok(());
+        }
+        if matches!(call.step, Step::Exit { .. }) {
+            // Made for real when the model's transition says the process has exited.
+            rec.note = Some("made for real below, when the process ends".into());
+            b.calls.push(rec);
+            return Ok(());
+        }
+        if let Step::Fork { .. } = call.step {
+            let child = call.peer.map(|p| self.names.process(p)).unwrap_or_default();
+            let dies = self.cascade_line.contains(&who);
+            if dies || self.kernel.process(call.pid).is_some_and(|p| p.cascade) {
+                self.cascade_line.insert(child.clone());
+            }
+            let dies = dies || self.kernel.process(call.pid).is_some_and(|p| p.cascade);
+            let outcome = self.twins.fork(&who, &child, dies)?;
+            rec.real = Some(self.real_text(&call.step, &outcome));
+            if let Some(result) = &call.result {
+                self.judge(&mut rec, &call.step, result, &outcome, b);
+            }
+            if dies && outcome.errno.is_none() {
+                b.findings.push(note(
+                    call.time,
+                    &child,
+                    "Linux has no cascading termination: the lab emulates it with PR_SET_PDEATHSIG, \
+                     so the kernel sends SIGKILL to this process when its parent dies",
+                ));
+            }
+            b.calls.push(rec);
+            return Ok(());
+        }
+        let op = match self.op_for(&call.step) {
+            Ok(op) => op,
+            Err(why) => {
+                rec.note = Some(why);
+                b.calls.push(rec);
+                return Ok(());
+            }
+        };
+        if let Op::Exec { .. } = op {
+            match self.twins.exec(&who, op)? {
+                None => {
+                    let command = match &call.step {
+                        Step::Exec { command, .. } => command.to_string(),
+                        _ => String::new(),
+                    };
+                    rec.real = Some(format!("no return, now runs {command}"));
+                    rec.agree = Some(call.result.as_ref().is_some_and(|r| r.errno.is_none()));
+                    if rec.agree == Some(false) {
+                        b.findings.push(mismatch(
+                            call.time,
+                            &who,
+                            "exec failed in the model but worked for real",
+                        ));
+                    }
+                }
+                Some(outcome) => {
+                    rec.real = Some(self.real_text(&call.step, &outcome));
+                    if let Some(result) = &call.result {
+                        self.judge(&mut rec, &call.step, result, &outcome, b);
+                    }
+                }
+            }
+            b.calls.push(rec);
+            return Ok(());
+        }
+        match self.twins.perform(&who, op)? {
+            Settled::Returned(outcome) => {
+                rec.real = Some(self.real_text(&call.step, &outcome));
+                match &call.result {
+                    Some(result) => self.judge(&mut rec, &call.step, result, &outcome, b),
+                    None => {
+                        // The model blocks, the real call returned: keep the answer for when the
+                        // model's call returns.
+                        let early = waits_on_execed(&call.step, &self.twins);
+                        rec.agree = Some(early);
+                        let text = format!(
+                            "{} returned at once for real but blocks in the model",
+                            rec.call
+                        );
+                        b.findings.push(if early {
+                            note(
+                                call.time,
+                                &who,
+                                "wait returned at once for real: the real program the child \
+                                 exec'd ended in milliseconds, while the model's image of it \
+                                 takes simulated ticks",
+                            )
+                        } else {
+                            mismatch(call.time, &who, &text)
+                        });
+                        self.twins.keep_early(&who, outcome.clone());
+                    }
+                }
+                self.after_real(&call.step, &outcome);
+            }
+            Settled::Blocked(wchan) => {
+                rec.real = Some(format!("… blocks in {wchan}"));
+                rec.agree = Some(call.result.is_none());
+                if call.result.is_some() {
+                    b.findings.push(mismatch(
+                        call.time,
+                        &who,
+                        &format!(
+                            "{} blocked for real (in {wchan}) but returned in the model",
+                            rec.call
+                        ),
+                    ));
+                }
+            }
+        }
+        b.calls.push(rec);
+        Ok(())
+    }
+
+    /// Learns from a real result: pipe inodes, pids reaped by a twin.
+    fn after_real(&mut self, step: &Step, outcome: &crate::lab::record::Outcome) {
+        match step {
+            Step::Pipe { object } => {
+                if let Some(inode) = outcome.inode {
+                    self.labels
+                        .insert(format!("pipe:[{inode}]"), self.names.object(*object));
+                }
+            }
+            Step::Wait { .. } => {
+                if let Some(pid) = outcome.pid
+                    && outcome.errno.is_none()
+                {
+                    self.twins.reaped_by_parent(pid);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn judge(
+        &self,
+        rec: &mut CallRecord,
+        step: &Step,
+        sim: &crate::kernel::syscalls::CallResult,
+        real: &crate::lab::record::Outcome,
+        b: &mut Build,
+    ) {
+        let real_name = |pid: i32| {
+            self.twins
+                .all
+                .iter()
+                .find(|t| t.pid.as_raw() == pid)
+                .map(|t| t.name.clone())
+        };
+        let sim_peer = match step {
+            Step::Wait { .. } if sim.errno.is_none() => {
+                Some(self.names.process(Pid(sim.ret.max(0) as u32)))
+            }
+            _ => None,
+        };
+        match compare::call(step, sim, real, &real_name, sim_peer.as_deref()) {
+            None => rec.agree = Some(true),
+            Some(text) => {
+                rec.agree = Some(false);
+                b.findings.push(mismatch(
+                    self.kernel.now(),
+                    &rec.process,
+                    &format!("{}: {text}", rec.call),
+                ));
+            }
+        }
+    }
+
+    fn transition(&mut self, t: &Transition, b: &mut Build) -> Result<(), LabError> {
+        let name = self.names.process(t.pid);
+        let Some(twin) = self.twins.get(&name) else {
+            return Ok(());
+        };
+        let (execed, fate) = (twin.execed, twin.fate);
+        let status = match &t.reason {
+            Reason::Exited { status, .. } => {
+                if execed {
+                    self.twins
+                        .await_death(&name, "end (the model's image of its program has ended)")?;
+                } else {
+                    let code = match status {
+                        ExitStatus::Code(c) => *c,
+                        ExitStatus::Signaled(s) => 128 + i32::from(s.0),
+                    };
+                    self.twins.exit(&name, code)?;
+                }
+                *status
+            }
+            Reason::Killed { signal, .. } => {
+                self.twins.await_death(&name, "die of the signal")?;
+                ExitStatus::Signaled(*signal)
+            }
+            Reason::Cascade { .. } => {
+                self.twins
+                    .await_death(&name, "die with its ancestor (PR_SET_PDEATHSIG)")?;
+                ExitStatus::Signaled(crate::kernel::program::Signal::KILL)
+            }
+            Reason::Reaped { by } if *by == Pid::INIT && fate != Fate::Reaped => {
+                let status = self
+                    .kernel
+                    .process(t.pid)
+                    .and_then(|p| p.exit_status)
+                    .unwrap_or(ExitStatus::Code(0));
+                self.reap_by_init(&name, status, b)?;
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        if t.to == State::Terminated {
+            self.reap_by_init(&name, status, b)?;
+        } else if let Some(rec) = b
+            .calls
+            .iter_mut()
+            .rev()
+            .find(|c| c.process == name && c.call.starts_with("_exit"))
+        {
+            rec.real = Some(format!("exited; now {}", self.state_word(&name)));
+            rec.note = None;
+            rec.agree = Some(true);
+        }
+        Ok(())
+    }
+
+    /// The helper reaps `name` where the model's init does, and compares the status.
+    fn reap_by_init(&mut self, name: &str, sim: ExitStatus, b: &mut Build) -> Result<(), LabError> {
+        let real = self.twins.reap(name)?;
+        let same = compare::same_status(&sim, &real);
+        let rec = CallRecord {
+            process: "init".into(),
+            call: format!("reaps {name}"),
+            sim: format!("{name} {}", sim.ending()),
+            real: Some(format!(
+                "{HELPER_NAME} reaps it: {}",
+                compare::status_text(&real)
+            )),
+            note: None,
+            agree: Some(same),
+        };
+        if !same {
+            b.findings.push(mismatch(
+                self.kernel.now(),
+                name,
+                &format!(
+                    "exit status: model {}, real {}",
+                    sim,
+                    compare::status_text(&real)
+                ),
+            ));
+        }
+        // Replace the "exit" line's placeholder, if this step has one.
+        if let Some(exit) = b
+            .calls
+            .iter_mut()
+            .rev()
+            .find(|c| c.process == name && c.call.starts_with("_exit") && c.real.is_none())
+        {
+            exit.real = Some("exited".into());
+            exit.note = None;
+            exit.agree = Some(true);
+        }
+        b.calls.push(rec);
+        Ok(())
+    }
+
+    fn state_word(&self, name: &str) -> String {
+        let pid = self.twins.get(name).map_or(0, |t| t.pid.as_raw());
+        match observe::look(pid) {
+            Some(l) => format!("{} ({})", l.state, super::record::meaning(l.state)),
+            None => "gone (reaped by its parent)".into(),
+        }
+    }
+
+    /// The op that makes `step` for real, or why there is none.
+    fn op_for(&mut self, step: &Step) -> Result<Op, String> {
+        let object = |o: &u32| self.names.object(*o);
+        let target = |c: &Channel| match c {
+            Channel::Std { stream } => Target::Std(*stream as i32),
+            Channel::Object { object: o } => Target::Object(self.names.object(*o)),
+        };
+        Ok(match step {
+            Step::Exec { command, args, .. } => Op::Exec {
+                command: command.to_string(),
+                args: args.iter().map(|a| a.to_string()).collect(),
+            },
+            Step::Wait { child } => {
+                let pid = match child {
+                    Some(c) => {
+                        let name = self.names.spec(*c);
+                        match self.twins.get(&name) {
+                            Some(t) => Some(t.pid.as_raw()),
+                            None => return Err(format!("{name} has no twin")),
+                        }
+                    }
+                    None => None,
+                };
+                Op::Wait { pid }
+            }
+            Step::Kill { target: t, signal } => {
+                let name = self.names.spec(*t);
+                match self.twins.get(&name) {
+                    Some(twin) if twin.fate != Fate::Reaped => Op::Kill {
+                        pid: twin.pid.as_raw(),
+                        signal: i32::from(signal.0),
+                    },
+                    _ => {
+                        return Err(format!(
+                            "not sent for real: {name} was reaped, so its pid is free and might \
+                             already belong to another process (Linux would answer ESRCH too)"
+                        ));
+                    }
+                }
+            }
+            Step::Pipe { object: o } => Op::Pipe { name: object(o) },
+            Step::Write { to, data } => Op::Write {
+                to: target(to),
+                data: data.to_string(),
+            },
+            Step::Read { from, max } => Op::Read {
+                from: target(from),
+                max: *max,
+            },
+            Step::Close { object: o, end } => Op::Close {
+                name: object(o),
+                end: end.map(|e| e.name().to_string()),
+            },
+            Step::Redirect { stream, object: o } => Op::Redirect {
+                stream: *stream as i32,
+                name: object(o),
+            },
+            Step::Mkfifo { object: o } => {
+                let name = object(o);
+                let path = names::fifo_path(&self.twins.dir, &name);
+                self.labels
+                    .insert(path.display().to_string(), format!("{name} (FIFO)"));
+                Op::Mkfifo {
+                    name,
+                    path: path.display().to_string(),
+                }
+            }
+            Step::Open { object: o, end } => {
+                let name = object(o);
+                Op::Open {
+                    path: names::fifo_path(&self.twins.dir, &name)
+                        .display()
+                        .to_string(),
+                    name,
+                    write: *end == End::Write,
+                }
+            }
+            Step::Shm { object: o, slots } => {
+                let name = object(o);
+                let shm = names::shm_name(self.twins.me.as_raw(), &name);
+                if !self.twins.shm.contains(&shm) {
+                    self.twins.shm.push(shm.clone());
+                }
+                self.labels.insert(
+                    names::shm_file(&shm).display().to_string(),
+                    format!("{name} (shared ring)"),
+                );
+                Op::Shm {
+                    name,
+                    shm,
+                    slots: *slots,
+                }
+            }
+            Step::Produce { object: o, item } => Op::Produce {
+                name: object(o),
+                item: item.to_string(),
+            },
+            Step::Consume { object: o } => Op::Consume { name: object(o) },
+            Step::Fork { .. } | Step::Exit { .. } => return Err("handled apart".into()),
+            Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => {
+                return Err("simulated only".into());
+            }
+        })
+    }
+
+    fn real_text(&self, step: &Step, outcome: &crate::lab::record::Outcome) -> String {
+        let name = |pid: i32| {
+            self.twins
+                .all
+                .iter()
+                .find(|t| t.pid.as_raw() == pid)
+                .map_or_else(|| format!("pid {pid}"), |t| t.name.clone())
+        };
+        compare::outcome_text(step, outcome, &name)
+    }
+
+    fn sim_view(&self) -> Vec<SimProcess> {
+        let mut out: Vec<SimProcess> = self
+            .kernel
+            .processes()
+            .map(|p| SimProcess {
+                name: p.name.to_string(),
+                pid: p.pid.0,
+                ppid: p.parent.0,
+                state: p.state.name().to_string(),
+                waits_for: p.state.waiting_on().map(|w| self.waits_for(w)),
+                command: p.command.to_string(),
+            })
+            .collect();
+        out.sort_by_key(|p| p.pid);
+        out
+    }
+
+    fn waits_for(&self, w: WaitOn) -> String {
+        match w {
+            WaitOn::Device { device } => format!("device {}", self.names.device(device)),
+            WaitOn::Sleep => "sleep".into(),
+            WaitOn::Child { child: Some(c) } => format!("child {}", self.names.process(c)),
+            WaitOn::Child { child: None } => "child (any)".into(),
+            WaitOn::Read { object } => format!("read {}", self.names.object(object)),
+            WaitOn::Write { object } => format!("write {}", self.names.object(object)),
+            WaitOn::Open { object } => format!("open {}", self.names.object(object)),
+            WaitOn::Ring { object, .. } => format!("ring {}", self.names.object(object)),
+        }
+    }
+
+    fn real_view(&self) -> Vec<RealProcess> {
+        let me = self.twins.me.as_raw();
+        let parent_of = |ppid: i32| {
+            if ppid == me {
+                return HELPER_NAME.to_string();
+            }
+            self.twins
+                .all
+                .iter()
+                .find(|t| t.pid.as_raw() == ppid && t.fate != Fate::Reaped)
+                .map_or_else(|| format!("pid {ppid}"), |t| t.name.clone())
+        };
+        let label = |target: &str| self.labels.get(target).cloned();
+        self.twins
+            .all
+            .iter()
+            .map(|t| {
+                if t.fate == Fate::Reaped {
+                    observe::gone(&t.name, t.pid.as_raw())
+                } else {
+                    observe::process(&t.name, t.pid.as_raw(), &parent_of, &label)
+                }
+            })
+            .collect()
+    }
+
+    /// The simulated parent of each process as the name the real side should show.
+    fn expected_parents(&self, sim: &[SimProcess]) -> HashMap<String, String> {
+        sim.iter()
+            .map(|p| {
+                let parent = if p.ppid == Pid::INIT.0 {
+                    HELPER_NAME.to_string()
+                } else {
+                    self.names.process(Pid(p.ppid))
+                };
+                (p.name.clone(), parent)
+            })
+            .collect()
+    }
+
+    fn objects_view(&self) -> Vec<ObjectView> {
+        let opening = self
+            .twins
+            .all
+            .iter()
+            .any(|t| matches!(t.pending, Some(Op::Open { .. })));
+        self.scenario
+            .objects
+            .iter()
+            .zip(self.kernel.objects())
+            .map(|(spec, object)| {
+                let name = spec.name.to_string();
+                let kind = match spec.kind {
+                    ObjectKind::Pipe => "pipe",
+                    ObjectKind::Fifo => "fifo",
+                    ObjectKind::Ring => "ring",
+                };
+                let (sim, sim_count) = match object {
+                    Object::Absent => (None, None),
+                    Object::Channel(c) => {
+                        let waiting: Vec<u8> = c.data.iter().copied().collect();
+                        (
+                            Some(format!(
+                                "{} bytes waiting {:?}; {} reader(s), {} writer(s)",
+                                waiting.len(),
+                                String::from_utf8_lossy(&waiting),
+                                c.readers,
+                                c.writers
+                            )),
+                            Some(waiting.len() as u64),
+                        )
+                    }
+                    Object::Ring(r) => (
+                        Some(format!(
+                            "{} of {} slots used (in={}, out={}): {:?}",
+                            r.len(),
+                            r.slots.len(),
+                            r.next_in,
+                            r.next_out,
+                            r.slots.iter().flatten().collect::<Vec<_>>()
+                        )),
+                        Some(u64::from(r.len())),
+                    ),
+                };
+                let (real, real_count) = match spec.kind {
+                    ObjectKind::Ring => {
+                        let shm = names::shm_name(self.twins.me.as_raw(), &name);
+                        match observe::ring(&shm) {
+                            Some(v) => (
+                                Some(format!(
+                                    "{} of {} slots used (in={}, out={}): {:?}",
+                                    v.items.len(),
+                                    v.slots,
+                                    v.next_in,
+                                    v.next_out,
+                                    v.items
+                                )),
+                                Some(v.items.len() as u64),
+                            ),
+                            None => (None, None),
+                        }
+                    }
+                    // Opening a FIFO to measure it could complete someone's open: not then.
+                    ObjectKind::Fifo if opening => (None, None),
+                    _ => match self.real_bytes(&name) {
+                        Some(n) => (Some(format!("{n} bytes waiting")), Some(n)),
+                        None => (None, None),
+                    },
+                };
+                ObjectView {
+                    name,
+                    kind: kind.into(),
+                    sim,
+                    real,
+                    sim_count,
+                    real_count,
+                }
+            })
+            .collect()
+    }
+
+    /// Bytes waiting in the pipe or FIFO `name`, through any twin that holds it open.
+    fn real_bytes(&self, name: &str) -> Option<u64> {
+        let targets: Vec<&String> = self
+            .labels
+            .iter()
+            .filter(|(_, v)| *v == name || v.strip_suffix(" (FIFO)") == Some(name))
+            .map(|(k, _)| k)
+            .collect();
+        for twin in self.twins.all.iter().filter(|t| t.fate == Fate::Alive) {
+            let Ok(p) = procfs::process::Process::new(twin.pid.as_raw()) else {
+                continue;
+            };
+            let Ok(fds) = p.fd() else { continue };
+            for fd in fds.flatten() {
+                let target = match &fd.target {
+                    procfs::process::FDTarget::Pipe(i) => format!("pipe:[{i}]"),
+                    procfs::process::FDTarget::Path(p) => p.display().to_string(),
+                    _ => continue,
+                };
+                if targets.contains(&&target) {
+                    return observe::bytes_waiting(twin.pid.as_raw(), fd.fd);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// True if `step` is a wait whose child (or any child) ran a real program: that program may end
+/// long before the model's image of it does.
+fn waits_on_execed(step: &Step, twins: &Twins) -> bool {
+    matches!(step, Step::Wait { .. }) && twins.all.iter().any(|t| t.execed)
+}
+
+fn execed_note(who: &str) -> String {
+    format!(
+        "not made for real: {who} runs a real program since its exec; these steps are the \
+         model's image of that program"
+    )
+}
+
+fn record(who: &str, call: String, sim: String) -> CallRecord {
+    CallRecord {
+        process: who.to_string(),
+        call,
+        sim,
+        real: None,
+        note: None,
+        agree: None,
+    }
+}
+
+fn sim_text(call: &Call, result: &crate::kernel::syscalls::CallResult, names: &NameBook) -> String {
+    if let Step::Exit { .. } = call.step {
+        return "no return".into();
+    }
+    if let Step::Exec { command, .. } = &call.step
+        && result.errno.is_none()
+    {
+        return format!("no return, now runs {command}");
+    }
+    let mut text = result_text(result);
+    if let (Step::Fork { .. } | Step::Wait { .. }, Some(peer)) = (&call.step, call.peer) {
+        text.push_str(&format!(" ({})", names.process(peer)));
+    }
+    text
+}
+
+fn mismatch(time: u64, who: &str, text: &str) -> Finding {
+    Finding {
+        time,
+        kind: FindingKind::Mismatch,
+        process: Some(who.to_string()),
+        text: text.to_string(),
+    }
+}
+
+fn note(time: u64, who: &str, text: &str) -> Finding {
+    Finding {
+        time,
+        kind: FindingKind::Note,
+        process: Some(who.to_string()),
+        text: text.to_string(),
+    }
+}

@@ -1,0 +1,192 @@
+//! The messages of the lab, one JSON document per line: between proclab and its helper
+//! (standard input and output of the helper), and between the helper and each twin (a Unix
+//! socket in the run's private directory).
+
+use super::record::{Outcome, StepRecord, Summary};
+use serde::{Deserialize, Serialize};
+
+/// What proclab asks of its helper.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "request")]
+pub enum Request {
+    /// Load this scenario and get ready (the first message).
+    Start {
+        /// Where the scenario came from, for messages.
+        path: String,
+        /// Its text (parsed again by the helper, to the same result).
+        text: String,
+        /// Per-step time limit, in milliseconds.
+        timeout_ms: u64,
+        /// The pid of the proclab that started the helper; the helper ends if it is not its
+        /// parent.
+        parent: i32,
+    },
+    /// Run one more step of the simulated kernel and its real counterpart.
+    Next,
+    /// Tear everything down and end.
+    Quit,
+}
+
+/// What the helper answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "reply")]
+pub enum Response {
+    /// Ready to run `steps` steps.
+    Ready {
+        /// Steps of the whole run.
+        steps: u64,
+        /// The helper's pid.
+        helper: i32,
+    },
+    /// One step done.
+    Step(Box<StepRecord>),
+    /// The run is over (asked again, it says so again).
+    End(Summary),
+    /// The run failed; everything has been torn down.
+    Failed {
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// Torn down on request.
+    Bye,
+}
+
+/// Where a twin reads or writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// A standard descriptor: 0, 1 or 2.
+    Std(i32),
+    /// A pipe or FIFO by name.
+    Object(String),
+}
+
+/// What the helper tells a twin to do: one system call (or a few that make one step).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "op")]
+pub enum Op {
+    /// `fork()`; the child becomes the twin named `child`.
+    Fork {
+        /// The child's name.
+        child: String,
+        /// The child dies when its parent does (cascading termination).
+        die_with_parent: bool,
+    },
+    /// `execvp(command, [command, args…])`.
+    Exec {
+        /// The program.
+        command: String,
+        /// Its arguments.
+        args: Vec<String>,
+    },
+    /// `waitpid(pid)`, or `waitpid(-1)` for any child.
+    Wait {
+        /// The child's real pid.
+        pid: Option<i32>,
+    },
+    /// `kill(pid, signal)`.
+    Kill {
+        /// The target's real pid.
+        pid: i32,
+        /// Signal number.
+        signal: i32,
+    },
+    /// `_exit(code)`.
+    Exit {
+        /// The status.
+        code: i32,
+    },
+    /// `pipe()`, kept under `name`.
+    Pipe {
+        /// The scenario's name for it.
+        name: String,
+    },
+    /// `write(fd, data)`.
+    Write {
+        /// Where.
+        to: Target,
+        /// What.
+        data: String,
+    },
+    /// `read(fd, max)`.
+    Read {
+        /// From where.
+        from: Target,
+        /// At most this many bytes.
+        max: u32,
+    },
+    /// `close` of one end of a pipe (`read`, `write`) or of every descriptor under `name`.
+    Close {
+        /// The object.
+        name: String,
+        /// `read` or `write` for a pipe; `None` for a FIFO or ring.
+        end: Option<String>,
+    },
+    /// `dup2(end of name, stream)`.
+    Redirect {
+        /// 0, 1 or 2.
+        stream: i32,
+        /// The pipe or FIFO.
+        name: String,
+    },
+    /// `mkfifo(path)`.
+    Mkfifo {
+        /// The scenario's name.
+        name: String,
+        /// Where, inside the run's private directory.
+        path: String,
+    },
+    /// `open(path, O_RDONLY or O_WRONLY)` of a FIFO.
+    Open {
+        /// The scenario's name.
+        name: String,
+        /// The FIFO's path.
+        path: String,
+        /// For writing (else reading).
+        write: bool,
+    },
+    /// `shm_open` + `ftruncate` + `mmap` of a ring of `slots` slots.
+    Shm {
+        /// The scenario's name.
+        name: String,
+        /// The POSIX shared-memory name (`/proclab-…`).
+        shm: String,
+        /// Slots.
+        slots: u32,
+    },
+    /// Put an item into a ring, waiting while it is full.
+    Produce {
+        /// The ring.
+        name: String,
+        /// The item.
+        item: String,
+    },
+    /// Take an item from a ring, waiting while it is empty.
+    Consume {
+        /// The ring.
+        name: String,
+    },
+}
+
+/// What a twin says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "twin")]
+pub enum TwinMessage {
+    /// First words on a new connection.
+    Hello {
+        /// Its name.
+        name: String,
+        /// Its pid.
+        pid: i32,
+    },
+    /// The result of the last op.
+    Done(Outcome),
+}
+
+/// One message as a line of JSON.
+pub fn line<T: Serialize>(message: &T) -> String {
+    // Serialising these plain types can't fail; an empty object would be refused at the other end.
+    let mut text = serde_json::to_string(message).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}

@@ -4,7 +4,8 @@
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE, diagnostics, load, print, report_error, warn};
 use crate::lab::admit::admit;
 use crate::lab::client::{Next, RealRun};
-use crate::lab::render;
+use crate::lab::{json as lab_json, render};
+use crate::report::{self, Options as ReportOptions};
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
@@ -18,14 +19,6 @@ pub struct Options {
     pub allow_exec: bool,
     /// Seconds per step.
     pub timeout: f64,
-}
-
-fn json_line(kind: &str, value: impl serde::Serialize) -> String {
-    let mut value = serde_json::to_value(value).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.insert("type".into(), kind.into());
-    }
-    format!("{value}\n")
 }
 
 /// Runs a scenario with its real twins and returns the exit code.
@@ -50,21 +43,30 @@ pub fn run(file: &str, options: &Options) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let first = if options.json {
-        json_line(
-            "start",
-            serde_json::json!({"scenario": &*scenario.path, "steps": lab.steps, "helper": lab.helper}),
-        )
-    } else {
-        render::header(&scenario.title, &scenario.path, lab.steps, lab.helper)
-    };
-    if print(&first) != 0 {
+    if !options.json
+        && print(&render::header(
+            &scenario.title,
+            &scenario.path,
+            lab.steps,
+            lab.helper,
+        )) != 0
+    {
         return EXIT_FAILURE;
     }
     let stdin = std::io::stdin();
     let mut pausing = options.step;
     let prompt = options.step && stdin.is_terminal() && !options.json;
     loop {
+        if pausing {
+            if prompt {
+                eprint!("[Enter: next step] ");
+            }
+            let mut line = String::new();
+            // End of input: carry on without pausing.
+            if stdin.lock().read_line(&mut line).map_or(true, |n| n == 0) {
+                pausing = false;
+            }
+        }
         let next = match lab.step() {
             Ok(n) => n,
             Err(e) => {
@@ -76,26 +78,30 @@ pub fn run(file: &str, options: &Options) -> i32 {
             }
         };
         let (text, end) = match &next {
-            Next::Step(r) if options.json => (json_line("step", r), None),
-            Next::Step(r) => (render::step(r), None),
-            Next::End(s) if options.json => (json_line("summary", s), Some(s.agree)),
-            Next::End(s) => (render::summary(s), Some(s.agree)),
+            Next::Step(r) if options.json => {
+                (format!("{}\n", lab_json::step(r, lab.helper)), false)
+            }
+            Next::Step(r) => (render::step(r), false),
+            Next::End(s) if options.json => {
+                // The simulated report, computed again (the model is deterministic).
+                let sim = report::run(
+                    &scenario,
+                    ReportOptions {
+                        summary_only: false,
+                        events: true,
+                    },
+                );
+                let value =
+                    serde_json::from_str(&report::json::render(&sim, false)).unwrap_or_default();
+                (format!("{}\n", lab_json::report(value, s)), true)
+            }
+            Next::End(s) => (render::summary(s), true),
         };
         if print(&text) != 0 {
             return EXIT_FAILURE;
         }
-        if end.is_some() {
+        if end {
             break;
-        }
-        if pausing {
-            if prompt {
-                eprint!("[Enter: next step] ");
-            }
-            let mut line = String::new();
-            // End of input: carry on without pausing.
-            if stdin.lock().read_line(&mut line).map_or(true, |n| n == 0) {
-                pausing = false;
-            }
         }
     }
     match lab.finish() {

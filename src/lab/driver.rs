@@ -10,8 +10,8 @@ use super::names;
 use super::observe;
 use super::protocol::{Op, Target};
 use super::record::{
-    CallRecord, Finding, FindingKind, HELPER_NAME, ObjectView, RealProcess, SimProcess, StepRecord,
-    Summary,
+    CallRecord, Finding, FindingKind, HELPER_NAME, ObjectView, Outcome, RealProcess, SimProcess,
+    StepRecord, Summary,
 };
 use super::twins::{Fate, Settled, Twins};
 use crate::kernel::event::{Event, Transition};
@@ -193,12 +193,13 @@ impl Lab {
                         self.names.process(Pid(result.ret as u32))
                     ));
                 }
-                let mut rec = record(&who, text, sim);
+                let mut rec = record(&step, &who, text, sim);
                 if self.twins.get(&who).is_some_and(|t| t.execed) {
                     rec.note = Some(execed_note(&who));
                 } else {
                     let outcome = self.twins.collect(&who)?;
                     rec.real = Some(format!("… returns {}", self.real_text(&step, &outcome)));
+                    rec.outcome = Some(outcome.clone());
                     self.judge(&mut rec, &step, result, &outcome, b);
                     self.after_real(&step, &outcome);
                 }
@@ -217,7 +218,7 @@ impl Lab {
             Some(r) => sim_text(call, r, &self.names),
             None => "… blocks".into(),
         };
-        let mut rec = record(&who, text.clone(), sim);
+        let mut rec = record(&call.step, &who, text.clone(), sim);
         if call.result.is_none() {
             self.pending.insert(call.pid, (call.step.clone(), text));
         }
@@ -246,6 +247,7 @@ impl Lab {
             let dies = dies || self.kernel.process(call.pid).is_some_and(|p| p.cascade);
             let outcome = self.twins.fork(&who, &child, dies)?;
             rec.real = Some(self.real_text(&call.step, &outcome));
+            rec.outcome = Some(outcome.clone());
             if let Some(result) = &call.result {
                 self.judge(&mut rec, &call.step, result, &outcome, b);
             }
@@ -276,6 +278,7 @@ impl Lab {
                         _ => String::new(),
                     };
                     rec.real = Some(format!("no return, now runs {command}"));
+                    rec.outcome = Some(Outcome::default());
                     rec.agree = Some(call.result.as_ref().is_some_and(|r| r.errno.is_none()));
                     if rec.agree == Some(false) {
                         b.findings.push(mismatch(
@@ -287,6 +290,7 @@ impl Lab {
                 }
                 Some(outcome) => {
                     rec.real = Some(self.real_text(&call.step, &outcome));
+                    rec.outcome = Some(outcome.clone());
                     if let Some(result) = &call.result {
                         self.judge(&mut rec, &call.step, result, &outcome, b);
                     }
@@ -298,6 +302,7 @@ impl Lab {
         match self.twins.perform(&who, op)? {
             Settled::Returned(outcome) => {
                 rec.real = Some(self.real_text(&call.step, &outcome));
+                rec.outcome = Some(outcome.clone());
                 match &call.result {
                     Some(result) => self.judge(&mut rec, &call.step, result, &outcome, b),
                     None => {
@@ -327,6 +332,7 @@ impl Lab {
             }
             Settled::Blocked(wchan) => {
                 rec.real = Some(format!("… blocks in {wchan}"));
+                rec.blocked_in = Some(wchan.clone());
                 rec.agree = Some(call.result.is_none());
                 if call.result.is_some() {
                     b.findings.push(mismatch(
@@ -345,7 +351,7 @@ impl Lab {
     }
 
     /// Learns from a real result: pipe inodes, pids reaped by a twin.
-    fn after_real(&mut self, step: &Step, outcome: &crate::lab::record::Outcome) {
+    fn after_real(&mut self, step: &Step, outcome: &Outcome) {
         match step {
             Step::Pipe { object } => {
                 if let Some(inode) = outcome.inode {
@@ -369,7 +375,7 @@ impl Lab {
         rec: &mut CallRecord,
         step: &Step,
         sim: &crate::kernel::syscalls::CallResult,
-        real: &crate::lab::record::Outcome,
+        real: &Outcome,
         b: &mut Build,
     ) {
         let real_name = |pid: i32| {
@@ -458,6 +464,12 @@ impl Lab {
         let real = self.twins.reap(name)?;
         let same = compare::same_status(&sim, &real);
         let rec = CallRecord {
+            kind: "reap".into(),
+            outcome: Some(Outcome {
+                status: Some(real.clone()),
+                ..Outcome::default()
+            }),
+            blocked_in: None,
             process: "init".into(),
             call: format!("reaps {name}"),
             sim: format!("{name} {}", sim.ending()),
@@ -607,7 +619,7 @@ impl Lab {
         })
     }
 
-    fn real_text(&self, step: &Step, outcome: &crate::lab::record::Outcome) -> String {
+    fn real_text(&self, step: &Step, outcome: &Outcome) -> String {
         let name = |pid: i32| {
             self.twins
                 .all
@@ -810,8 +822,35 @@ fn execed_note(who: &str) -> String {
     )
 }
 
-fn record(who: &str, call: String, sim: String) -> CallRecord {
+/// The call's kind, as the JSON output names it.
+fn kind(step: &Step) -> &'static str {
+    match step {
+        Step::Cpu { .. } => "cpu",
+        Step::Io { .. } => "io",
+        Step::Sleep { .. } => "sleep",
+        Step::Exit { .. } => "exit",
+        Step::Fork { .. } => "fork",
+        Step::Exec { .. } => "exec",
+        Step::Wait { .. } => "wait",
+        Step::Kill { .. } => "kill",
+        Step::Pipe { .. } => "pipe",
+        Step::Write { .. } => "write",
+        Step::Read { .. } => "read",
+        Step::Close { .. } => "close",
+        Step::Redirect { .. } => "redirect",
+        Step::Mkfifo { .. } => "mkfifo",
+        Step::Open { .. } => "open",
+        Step::Shm { .. } => "shm",
+        Step::Produce { .. } => "produce",
+        Step::Consume { .. } => "consume",
+    }
+}
+
+fn record(step: &Step, who: &str, call: String, sim: String) -> CallRecord {
     CallRecord {
+        kind: kind(step).into(),
+        outcome: None,
+        blocked_in: None,
         process: who.to_string(),
         call,
         sim,

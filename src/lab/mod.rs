@@ -12,6 +12,7 @@
 pub mod admit;
 pub mod compare;
 pub mod error;
+pub mod json;
 pub mod protocol;
 pub mod record;
 pub mod render;

@@ -107,6 +107,8 @@ pub struct Outcome {
 /// A system call, as the model made it and as the twin made it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallRecord {
+    /// Which call: `fork`, `exec`, `wait`, `read`… (`reap` when init collects a process).
+    pub kind: String,
     /// Who made it.
     pub process: String,
     /// The call in C-like words: `read(greeting, 100)`.
@@ -117,6 +119,10 @@ pub struct CallRecord {
     /// The real result in the same words, `… blocks in pipe_read`, or `None` if the call was not
     /// made for real (and `note` says why).
     pub real: Option<String>,
+    /// What the real call returned (absent while it blocks, or if it was not made).
+    pub outcome: Option<Outcome>,
+    /// Where the real call sleeps, if it blocked.
+    pub blocked_in: Option<String>,
     /// Why a call was not made for real, or what to know about it.
     pub note: Option<String>,
     /// Whether both sides agree (`None`: nothing to compare).

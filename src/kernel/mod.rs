@@ -11,6 +11,7 @@
 mod admission;
 mod aging;
 mod boost;
+pub mod call;
 pub mod config;
 pub mod cpu;
 pub mod devices;

@@ -4,105 +4,15 @@
 //! [`CallDone`](super::event::Event::CallDone)), so that the real-OS lab can perform the same
 //! call and compare.
 
+pub use super::call::{Call, CallResult, Errno};
 use super::engine::Kernel;
 use super::event::{Event, EventKind, EventSink, Reason, emit};
 use super::files::{Fd, Open};
-use super::ids::{Pid, Tick};
+use super::ids::Pid;
 use super::ipc::{Channel, Object, PIPE_BUF, PendingWrite, Ring};
-use super::program::{Channel as Via, End, ExitStatus, ObjectId, Step, Stream};
+use super::program::{Channel as Via, End, ObjectId, Step, Stream};
 use super::state::WaitOn;
-use serde::Serialize;
 use std::sync::Arc;
-
-/// The error numbers the model can return (Linux's values).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum Errno {
-    /// No such file or directory (a FIFO not made yet).
-    ENOENT = 2,
-    /// No such process.
-    ESRCH = 3,
-    /// Bad file descriptor: the process has no descriptor for that.
-    EBADF = 9,
-    /// No child processes.
-    ECHILD = 10,
-    /// File exists.
-    EEXIST = 17,
-    /// Broken pipe: nobody can ever read what is written.
-    EPIPE = 32,
-}
-
-impl Errno {
-    /// Its symbolic name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Errno::ENOENT => "ENOENT",
-            Errno::ESRCH => "ESRCH",
-            Errno::EBADF => "EBADF",
-            Errno::ECHILD => "ECHILD",
-            Errno::EEXIST => "EEXIST",
-            Errno::EPIPE => "EPIPE",
-        }
-    }
-}
-
-/// What a system call returned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CallResult {
-    /// The return value (-1 on error).
-    pub ret: i64,
-    /// The error, if it failed.
-    pub errno: Option<Errno>,
-    /// Data returned: bytes read, an item consumed, the descriptors of a new pipe.
-    pub data: Option<Arc<str>>,
-    /// For `wait`: how the child ended.
-    pub status: Option<ExitStatus>,
-}
-
-impl CallResult {
-    /// A success returning `ret`.
-    pub fn ok(ret: i64) -> CallResult {
-        CallResult {
-            ret,
-            errno: None,
-            data: None,
-            status: None,
-        }
-    }
-
-    /// A failure with `errno`.
-    pub fn err(errno: Errno) -> CallResult {
-        CallResult {
-            ret: -1,
-            errno: Some(errno),
-            data: None,
-            status: None,
-        }
-    }
-
-    /// A success returning `ret` and `data`.
-    pub fn with_data(ret: i64, data: impl Into<Arc<str>>) -> CallResult {
-        CallResult {
-            data: Some(data.into()),
-            ..CallResult::ok(ret)
-        }
-    }
-}
-
-/// A step with a real counterpart, as a process executed it in the model.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Call {
-    /// When.
-    pub time: Tick,
-    /// Who.
-    pub pid: Pid,
-    /// The step.
-    pub step: Step,
-    /// The other process involved: the child of `fork`, the one `wait` names, the target of
-    /// `kill`.
-    pub peer: Option<Pid>,
-    /// The result, or `None` if the call blocked (a `CallDone` follows when it returns).
-    pub result: Option<CallResult>,
-}
 
 /// How a system call went in the model.
 pub(super) enum Flow {

@@ -6,21 +6,17 @@
 
 use super::compare::{self, Findings};
 use super::error::LabError;
-use super::names;
 use super::observe;
-use super::protocol::{Op, Target};
-use super::record::{
-    CallRecord, Finding, FindingKind, HELPER_NAME, ObjectView, Outcome, RealProcess, SimProcess,
-    StepRecord, Summary,
-};
+use super::ops::kind;
+use super::protocol::Op;
+use super::record::{CallRecord, Finding, FindingKind, HELPER_NAME, Outcome, StepRecord, Summary};
 use super::twins::{Fate, Settled, Twins};
 use crate::kernel::event::{Event, Transition};
 use crate::kernel::ids::Pid;
-use crate::kernel::ipc::{Object, ObjectKind};
 use crate::kernel::narration::result_text;
-use crate::kernel::program::{Channel, End, ExitStatus};
+use crate::kernel::program::ExitStatus;
 use crate::kernel::syscalls::Call;
-use crate::kernel::{Kernel, Names, Reason, State, Step, WaitOn};
+use crate::kernel::{Kernel, Names, Reason, State, Step};
 use crate::report::names::NameBook;
 use crate::report::text::event_line;
 use crate::scenario::Scenario;
@@ -28,10 +24,10 @@ use std::collections::{HashMap, HashSet};
 
 /// A scenario run in lockstep with its twins.
 pub struct Lab {
-    scenario: Scenario,
-    kernel: Kernel,
-    names: NameBook,
-    twins: Twins,
+    pub(super) scenario: Scenario,
+    pub(super) kernel: Kernel,
+    pub(super) names: NameBook,
+    pub(super) twins: Twins,
     step: u64,
     steps: u64,
     /// Blocked calls of the model, by simulated pid: the step and its text.
@@ -39,7 +35,7 @@ pub struct Lab {
     /// Processes whose descendants die with them (cascade), by name.
     cascade_line: HashSet<String>,
     /// Pipe inodes (`pipe:[N]`) and FIFO paths, with the scenario's name.
-    labels: HashMap<String, String>,
+    pub(super) labels: HashMap<String, String>,
     findings: Findings,
 }
 
@@ -514,111 +510,6 @@ impl Lab {
         }
     }
 
-    /// The op that makes `step` for real, or why there is none.
-    fn op_for(&mut self, step: &Step) -> Result<Op, String> {
-        let object = |o: &u32| self.names.object(*o);
-        let target = |c: &Channel| match c {
-            Channel::Std { stream } => Target::Std(*stream as i32),
-            Channel::Object { object: o } => Target::Object(self.names.object(*o)),
-        };
-        Ok(match step {
-            Step::Exec { command, args, .. } => Op::Exec {
-                command: command.to_string(),
-                args: args.iter().map(|a| a.to_string()).collect(),
-            },
-            Step::Wait { child } => {
-                let pid = match child {
-                    Some(c) => {
-                        let name = self.names.spec(*c);
-                        match self.twins.get(&name) {
-                            Some(t) => Some(t.pid.as_raw()),
-                            None => return Err(format!("{name} has no twin")),
-                        }
-                    }
-                    None => None,
-                };
-                Op::Wait { pid }
-            }
-            Step::Kill { target: t, signal } => {
-                let name = self.names.spec(*t);
-                match self.twins.get(&name) {
-                    Some(twin) if twin.fate != Fate::Reaped => Op::Kill {
-                        pid: twin.pid.as_raw(),
-                        signal: i32::from(signal.0),
-                    },
-                    _ => {
-                        return Err(format!(
-                            "not sent for real: {name} was reaped, so its pid is free and might \
-                             already belong to another process (Linux would answer ESRCH too)"
-                        ));
-                    }
-                }
-            }
-            Step::Pipe { object: o } => Op::Pipe { name: object(o) },
-            Step::Write { to, data } => Op::Write {
-                to: target(to),
-                data: data.to_string(),
-            },
-            Step::Read { from, max } => Op::Read {
-                from: target(from),
-                max: *max,
-            },
-            Step::Close { object: o, end } => Op::Close {
-                name: object(o),
-                end: end.map(|e| e.name().to_string()),
-            },
-            Step::Redirect { stream, object: o } => Op::Redirect {
-                stream: *stream as i32,
-                name: object(o),
-            },
-            Step::Mkfifo { object: o } => {
-                let name = object(o);
-                let path = names::fifo_path(&self.twins.dir, &name);
-                self.labels
-                    .insert(path.display().to_string(), format!("{name} (FIFO)"));
-                Op::Mkfifo {
-                    name,
-                    path: path.display().to_string(),
-                }
-            }
-            Step::Open { object: o, end } => {
-                let name = object(o);
-                Op::Open {
-                    path: names::fifo_path(&self.twins.dir, &name)
-                        .display()
-                        .to_string(),
-                    name,
-                    write: *end == End::Write,
-                }
-            }
-            Step::Shm { object: o, slots } => {
-                let name = object(o);
-                let shm = names::shm_name(self.twins.me.as_raw(), &name);
-                if !self.twins.shm.contains(&shm) {
-                    self.twins.shm.push(shm.clone());
-                }
-                self.labels.insert(
-                    names::shm_file(&shm).display().to_string(),
-                    format!("{name} (shared ring)"),
-                );
-                Op::Shm {
-                    name,
-                    shm,
-                    slots: *slots,
-                }
-            }
-            Step::Produce { object: o, item } => Op::Produce {
-                name: object(o),
-                item: item.to_string(),
-            },
-            Step::Consume { object: o } => Op::Consume { name: object(o) },
-            Step::Fork { .. } | Step::Exit { .. } => return Err("handled apart".into()),
-            Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => {
-                return Err("simulated only".into());
-            }
-        })
-    }
-
     fn real_text(&self, step: &Step, outcome: &Outcome) -> String {
         let name = |pid: i32| {
             self.twins
@@ -628,184 +519,6 @@ impl Lab {
                 .map_or_else(|| format!("pid {pid}"), |t| t.name.clone())
         };
         compare::outcome_text(step, outcome, &name)
-    }
-
-    fn sim_view(&self) -> Vec<SimProcess> {
-        let mut out: Vec<SimProcess> = self
-            .kernel
-            .processes()
-            .map(|p| SimProcess {
-                name: p.name.to_string(),
-                pid: p.pid.0,
-                ppid: p.parent.0,
-                state: p.state.name().to_string(),
-                waits_for: p.state.waiting_on().map(|w| self.waits_for(w)),
-                command: p.command.to_string(),
-            })
-            .collect();
-        out.sort_by_key(|p| p.pid);
-        out
-    }
-
-    fn waits_for(&self, w: WaitOn) -> String {
-        match w {
-            WaitOn::Device { device } => format!("device {}", self.names.device(device)),
-            WaitOn::Sleep => "sleep".into(),
-            WaitOn::Child { child: Some(c) } => format!("child {}", self.names.process(c)),
-            WaitOn::Child { child: None } => "child (any)".into(),
-            WaitOn::Read { object } => format!("read {}", self.names.object(object)),
-            WaitOn::Write { object } => format!("write {}", self.names.object(object)),
-            WaitOn::Open { object } => format!("open {}", self.names.object(object)),
-            WaitOn::Ring { object, .. } => format!("ring {}", self.names.object(object)),
-        }
-    }
-
-    fn real_view(&self) -> Vec<RealProcess> {
-        let me = self.twins.me.as_raw();
-        let parent_of = |ppid: i32| {
-            if ppid == me {
-                return HELPER_NAME.to_string();
-            }
-            self.twins
-                .all
-                .iter()
-                .find(|t| t.pid.as_raw() == ppid && t.fate != Fate::Reaped)
-                .map_or_else(|| format!("pid {ppid}"), |t| t.name.clone())
-        };
-        let label = |target: &str| self.labels.get(target).cloned();
-        self.twins
-            .all
-            .iter()
-            .map(|t| {
-                if t.fate == Fate::Reaped {
-                    observe::gone(&t.name, t.pid.as_raw())
-                } else {
-                    observe::process(&t.name, t.pid.as_raw(), &parent_of, &label)
-                }
-            })
-            .collect()
-    }
-
-    /// The simulated parent of each process as the name the real side should show.
-    fn expected_parents(&self, sim: &[SimProcess]) -> HashMap<String, String> {
-        sim.iter()
-            .map(|p| {
-                let parent = if p.ppid == Pid::INIT.0 {
-                    HELPER_NAME.to_string()
-                } else {
-                    self.names.process(Pid(p.ppid))
-                };
-                (p.name.clone(), parent)
-            })
-            .collect()
-    }
-
-    fn objects_view(&self) -> Vec<ObjectView> {
-        let opening = self
-            .twins
-            .all
-            .iter()
-            .any(|t| matches!(t.pending, Some(Op::Open { .. })));
-        self.scenario
-            .objects
-            .iter()
-            .zip(self.kernel.objects())
-            .map(|(spec, object)| {
-                let name = spec.name.to_string();
-                let kind = match spec.kind {
-                    ObjectKind::Pipe => "pipe",
-                    ObjectKind::Fifo => "fifo",
-                    ObjectKind::Ring => "ring",
-                };
-                let (sim, sim_count) = match object {
-                    Object::Absent => (None, None),
-                    Object::Channel(c) => {
-                        let waiting: Vec<u8> = c.data.iter().copied().collect();
-                        (
-                            Some(format!(
-                                "{} bytes waiting {:?}; {} reader(s), {} writer(s)",
-                                waiting.len(),
-                                String::from_utf8_lossy(&waiting),
-                                c.readers,
-                                c.writers
-                            )),
-                            Some(waiting.len() as u64),
-                        )
-                    }
-                    Object::Ring(r) => (
-                        Some(format!(
-                            "{} of {} slots used (in={}, out={}): {:?}",
-                            r.len(),
-                            r.slots.len(),
-                            r.next_in,
-                            r.next_out,
-                            r.slots.iter().flatten().collect::<Vec<_>>()
-                        )),
-                        Some(u64::from(r.len())),
-                    ),
-                };
-                let (real, real_count) = match spec.kind {
-                    ObjectKind::Ring => {
-                        let shm = names::shm_name(self.twins.me.as_raw(), &name);
-                        match observe::ring(&shm) {
-                            Some(v) => (
-                                Some(format!(
-                                    "{} of {} slots used (in={}, out={}): {:?}",
-                                    v.items.len(),
-                                    v.slots,
-                                    v.next_in,
-                                    v.next_out,
-                                    v.items
-                                )),
-                                Some(v.items.len() as u64),
-                            ),
-                            None => (None, None),
-                        }
-                    }
-                    // Opening a FIFO to measure it could complete someone's open: not then.
-                    ObjectKind::Fifo if opening => (None, None),
-                    _ => match self.real_bytes(&name) {
-                        Some(n) => (Some(format!("{n} bytes waiting")), Some(n)),
-                        None => (None, None),
-                    },
-                };
-                ObjectView {
-                    name,
-                    kind: kind.into(),
-                    sim,
-                    real,
-                    sim_count,
-                    real_count,
-                }
-            })
-            .collect()
-    }
-
-    /// Bytes waiting in the pipe or FIFO `name`, through any twin that holds it open.
-    fn real_bytes(&self, name: &str) -> Option<u64> {
-        let targets: Vec<&String> = self
-            .labels
-            .iter()
-            .filter(|(_, v)| *v == name || v.strip_suffix(" (FIFO)") == Some(name))
-            .map(|(k, _)| k)
-            .collect();
-        for twin in self.twins.all.iter().filter(|t| t.fate == Fate::Alive) {
-            let Ok(p) = procfs::process::Process::new(twin.pid.as_raw()) else {
-                continue;
-            };
-            let Ok(fds) = p.fd() else { continue };
-            for fd in fds.flatten() {
-                let target = match &fd.target {
-                    procfs::process::FDTarget::Pipe(i) => format!("pipe:[{i}]"),
-                    procfs::process::FDTarget::Path(p) => p.display().to_string(),
-                    _ => continue,
-                };
-                if targets.contains(&&target) {
-                    return observe::bytes_waiting(twin.pid.as_raw(), fd.fd);
-                }
-            }
-        }
-        None
     }
 }
 
@@ -820,30 +533,6 @@ fn execed_note(who: &str) -> String {
         "not made for real: {who} runs a real program since its exec; these steps are the \
          model's image of that program"
     )
-}
-
-/// The call's kind, as the JSON output names it.
-fn kind(step: &Step) -> &'static str {
-    match step {
-        Step::Cpu { .. } => "cpu",
-        Step::Io { .. } => "io",
-        Step::Sleep { .. } => "sleep",
-        Step::Exit { .. } => "exit",
-        Step::Fork { .. } => "fork",
-        Step::Exec { .. } => "exec",
-        Step::Wait { .. } => "wait",
-        Step::Kill { .. } => "kill",
-        Step::Pipe { .. } => "pipe",
-        Step::Write { .. } => "write",
-        Step::Read { .. } => "read",
-        Step::Close { .. } => "close",
-        Step::Redirect { .. } => "redirect",
-        Step::Mkfifo { .. } => "mkfifo",
-        Step::Open { .. } => "open",
-        Step::Shm { .. } => "shm",
-        Step::Produce { .. } => "produce",
-        Step::Consume { .. } => "consume",
-    }
 }
 
 fn record(step: &Step, who: &str, call: String, sim: String) -> CallRecord {

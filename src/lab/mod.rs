@@ -20,6 +20,8 @@ pub mod render;
 #[cfg(target_os = "linux")]
 pub mod client;
 #[cfg(target_os = "linux")]
+mod conn;
+#[cfg(target_os = "linux")]
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod helper;
@@ -28,13 +30,19 @@ pub mod names;
 #[cfg(target_os = "linux")]
 pub mod observe;
 #[cfg(target_os = "linux")]
+mod ops;
+#[cfg(target_os = "linux")]
 pub mod ring;
 #[cfg(target_os = "linux")]
 pub mod sys;
 #[cfg(target_os = "linux")]
+mod teardown;
+#[cfg(target_os = "linux")]
 pub mod twin;
 #[cfg(target_os = "linux")]
 pub mod twins;
+#[cfg(target_os = "linux")]
+mod views;
 
 /// Elsewhere than Linux: the same interface, which explains that the lab needs Linux.
 #[cfg(not(target_os = "linux"))]

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+use super::conn::Conn;
 use super::error::LabError;
 use super::names;
 use super::observe;
@@ -13,13 +14,13 @@ use super::sys;
 use super::twin::{self, Birth};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::signal::Signal;
 use nix::sys::signalfd::SignalFd;
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, setpgid};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::os::fd::AsFd;
-use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::net::UnixListener;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,7 @@ use std::time::{Duration, Instant};
 pub const MAX_PROCESSES: u32 = super::admit::MAX_PROCESSES as u32;
 
 /// How long to wait between two looks at a process that has not answered yet.
-const LOOK_EVERY: Duration = Duration::from_millis(2);
+pub(super) const LOOK_EVERY: Duration = Duration::from_millis(2);
 
 /// The wchan of a twin asleep on its connection, waiting for its next op.
 const IDLE_WCHAN: &str = "unix_stream";
@@ -41,55 +42,6 @@ pub enum Fate {
     Dead,
     /// Reaped by its parent or the helper: its pid is free for reuse, never to be signalled.
     Reaped,
-}
-
-/// A line-oriented connection to one twin.
-#[derive(Debug)]
-struct Conn {
-    stream: UnixStream,
-    buf: Vec<u8>,
-    closed: bool,
-}
-
-impl Conn {
-    fn new(stream: UnixStream) -> std::io::Result<Conn> {
-        stream.set_nonblocking(true)?;
-        Ok(Conn {
-            stream,
-            buf: Vec::new(),
-            closed: false,
-        })
-    }
-
-    /// Reads what is there without blocking; returns a whole line if one has arrived.
-    fn try_line(&mut self) -> Option<String> {
-        if let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
-            let rest = self.buf.split_off(end + 1);
-            let line = std::mem::replace(&mut self.buf, rest);
-            return Some(String::from_utf8_lossy(&line).into_owned());
-        }
-        let mut chunk = [0u8; 4096];
-        loop {
-            match self.stream.read(&mut chunk) {
-                Ok(0) => {
-                    self.closed = true;
-                    return None;
-                }
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    if self.buf.contains(&b'\n') {
-                        return self.try_line();
-                    }
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => {
-                    self.closed = true;
-                    return None;
-                }
-            }
-        }
-    }
 }
 
 /// One twin.
@@ -141,7 +93,7 @@ pub struct Twins {
     listener: UnixListener,
     control: PathBuf,
     signals: SignalFd,
-    group: Option<Pid>,
+    pub(super) group: Option<Pid>,
     terminal_seen: u64,
 }
 
@@ -611,75 +563,6 @@ impl Twins {
         LabError::Vanished {
             name: twin.name.clone(),
             pid: twin.pid.as_raw(),
-        }
-    }
-
-    /// Ends every twin and every program they ran, reaps them all (as their subreaper), and
-    /// removes the run's objects. Returns what could not be cleaned, if anything.
-    pub fn teardown(&mut self) -> Vec<String> {
-        let mut problems = Vec::new();
-        if let Some(group) = self.group {
-            let _ = killpg(group, Signal::SIGKILL);
-        }
-        // Only pids not reaped yet: a reaped pid may already belong to someone else.
-        for twin in self.all.iter().filter(|t| t.fate != Fate::Reaped) {
-            let _ = kill(twin.pid, Signal::SIGKILL);
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
-                Err(Errno::ECHILD) => break,
-                Ok(WaitStatus::StillAlive) => {
-                    if Instant::now() > deadline {
-                        problems.push("some processes would not die".into());
-                        break;
-                    }
-                    std::thread::sleep(LOOK_EVERY);
-                }
-                Ok(_) | Err(Errno::EINTR) => {}
-                Err(e) => {
-                    problems.push(format!("waitpid: {e}"));
-                    break;
-                }
-            }
-        }
-        for twin in &mut self.all {
-            twin.fate = Fate::Reaped;
-        }
-        for name in self.shm.drain(..) {
-            match nix::sys::mman::shm_unlink(name.as_str()) {
-                Ok(()) | Err(Errno::ENOENT) => {}
-                Err(e) => problems.push(format!("shm_unlink {name}: {e}")),
-            }
-        }
-        if let Err(e) = std::fs::remove_dir_all(&self.dir)
-            && e.kind() != ErrorKind::NotFound
-        {
-            problems.push(format!("remove {}: {e}", self.dir.display()));
-        }
-        problems
-    }
-}
-
-impl Op {
-    /// The call's name, for messages.
-    pub fn verb(&self) -> String {
-        match self {
-            Op::Fork { .. } => "fork()".into(),
-            Op::Exec { command, .. } => format!("execvp({command})"),
-            Op::Wait { .. } => "waitpid()".into(),
-            Op::Kill { .. } => "kill()".into(),
-            Op::Exit { .. } => "_exit()".into(),
-            Op::Pipe { name } => format!("pipe({name})"),
-            Op::Write { .. } => "write()".into(),
-            Op::Read { .. } => "read()".into(),
-            Op::Close { name, .. } => format!("close({name})"),
-            Op::Redirect { name, .. } => format!("dup2({name})"),
-            Op::Mkfifo { name, .. } => format!("mkfifo({name})"),
-            Op::Open { name, .. } => format!("open({name})"),
-            Op::Shm { name, .. } => format!("shm_open({name})"),
-            Op::Produce { name, .. } => format!("produce({name})"),
-            Op::Consume { name } => format!("consume({name})"),
         }
     }
 }

@@ -1,0 +1,194 @@
+//! What each side looks like after a step: the simulated processes from the kernel, the twins
+//! from `/proc`, and every pipe, FIFO and ring on both sides.
+
+#![forbid(unsafe_code)]
+
+use super::driver::Lab;
+use super::names;
+use super::observe;
+use super::protocol::Op;
+use super::record::{HELPER_NAME, ObjectView, RealProcess, SimProcess};
+use super::twins::Fate;
+use crate::kernel::ipc::{Object, ObjectKind};
+use crate::kernel::{Names, Pid, WaitOn};
+use std::collections::HashMap;
+
+impl Lab {
+    pub(super) fn sim_view(&self) -> Vec<SimProcess> {
+        let mut out: Vec<SimProcess> = self
+            .kernel
+            .processes()
+            .map(|p| SimProcess {
+                name: p.name.to_string(),
+                pid: p.pid.0,
+                ppid: p.parent.0,
+                state: p.state.name().to_string(),
+                waits_for: p.state.waiting_on().map(|w| self.waits_for(w)),
+                command: p.command.to_string(),
+            })
+            .collect();
+        out.sort_by_key(|p| p.pid);
+        out
+    }
+
+    pub(super) fn waits_for(&self, w: WaitOn) -> String {
+        match w {
+            WaitOn::Device { device } => format!("device {}", self.names.device(device)),
+            WaitOn::Sleep => "sleep".into(),
+            WaitOn::Child { child: Some(c) } => format!("child {}", self.names.process(c)),
+            WaitOn::Child { child: None } => "child (any)".into(),
+            WaitOn::Read { object } => format!("read {}", self.names.object(object)),
+            WaitOn::Write { object } => format!("write {}", self.names.object(object)),
+            WaitOn::Open { object } => format!("open {}", self.names.object(object)),
+            WaitOn::Ring { object, .. } => format!("ring {}", self.names.object(object)),
+        }
+    }
+
+    pub(super) fn real_view(&self) -> Vec<RealProcess> {
+        let me = self.twins.me.as_raw();
+        let parent_of = |ppid: i32| {
+            if ppid == me {
+                return HELPER_NAME.to_string();
+            }
+            self.twins
+                .all
+                .iter()
+                .find(|t| t.pid.as_raw() == ppid && t.fate != Fate::Reaped)
+                .map_or_else(|| format!("pid {ppid}"), |t| t.name.clone())
+        };
+        let label = |target: &str| self.labels.get(target).cloned();
+        self.twins
+            .all
+            .iter()
+            .map(|t| {
+                if t.fate == Fate::Reaped {
+                    observe::gone(&t.name, t.pid.as_raw())
+                } else {
+                    observe::process(&t.name, t.pid.as_raw(), &parent_of, &label)
+                }
+            })
+            .collect()
+    }
+
+    /// The simulated parent of each process as the name the real side should show.
+    pub(super) fn expected_parents(&self, sim: &[SimProcess]) -> HashMap<String, String> {
+        sim.iter()
+            .map(|p| {
+                let parent = if p.ppid == Pid::INIT.0 {
+                    HELPER_NAME.to_string()
+                } else {
+                    self.names.process(Pid(p.ppid))
+                };
+                (p.name.clone(), parent)
+            })
+            .collect()
+    }
+
+    pub(super) fn objects_view(&self) -> Vec<ObjectView> {
+        let opening = self
+            .twins
+            .all
+            .iter()
+            .any(|t| matches!(t.pending, Some(Op::Open { .. })));
+        self.scenario
+            .objects
+            .iter()
+            .zip(self.kernel.objects())
+            .map(|(spec, object)| {
+                let name = spec.name.to_string();
+                let kind = match spec.kind {
+                    ObjectKind::Pipe => "pipe",
+                    ObjectKind::Fifo => "fifo",
+                    ObjectKind::Ring => "ring",
+                };
+                let (sim, sim_count) = match object {
+                    Object::Absent => (None, None),
+                    Object::Channel(c) => {
+                        let waiting: Vec<u8> = c.data.iter().copied().collect();
+                        (
+                            Some(format!(
+                                "{} bytes waiting {:?}; {} reader(s), {} writer(s)",
+                                waiting.len(),
+                                String::from_utf8_lossy(&waiting),
+                                c.readers,
+                                c.writers
+                            )),
+                            Some(waiting.len() as u64),
+                        )
+                    }
+                    Object::Ring(r) => (
+                        Some(format!(
+                            "{} of {} slots used (in={}, out={}): {:?}",
+                            r.len(),
+                            r.slots.len(),
+                            r.next_in,
+                            r.next_out,
+                            r.slots.iter().flatten().collect::<Vec<_>>()
+                        )),
+                        Some(u64::from(r.len())),
+                    ),
+                };
+                let (real, real_count) = match spec.kind {
+                    ObjectKind::Ring => {
+                        let shm = names::shm_name(self.twins.me.as_raw(), &name);
+                        match observe::ring(&shm) {
+                            Some(v) => (
+                                Some(format!(
+                                    "{} of {} slots used (in={}, out={}): {:?}",
+                                    v.items.len(),
+                                    v.slots,
+                                    v.next_in,
+                                    v.next_out,
+                                    v.items
+                                )),
+                                Some(v.items.len() as u64),
+                            ),
+                            None => (None, None),
+                        }
+                    }
+                    // Opening a FIFO to measure it could complete someone's open: not then.
+                    ObjectKind::Fifo if opening => (None, None),
+                    _ => match self.real_bytes(&name) {
+                        Some(n) => (Some(format!("{n} bytes waiting")), Some(n)),
+                        None => (None, None),
+                    },
+                };
+                ObjectView {
+                    name,
+                    kind: kind.into(),
+                    sim,
+                    real,
+                    sim_count,
+                    real_count,
+                }
+            })
+            .collect()
+    }
+
+    /// Bytes waiting in the pipe or FIFO `name`, through any twin that holds it open.
+    pub(super) fn real_bytes(&self, name: &str) -> Option<u64> {
+        let targets: Vec<&String> = self
+            .labels
+            .iter()
+            .filter(|(_, v)| *v == name || v.strip_suffix(" (FIFO)") == Some(name))
+            .map(|(k, _)| k)
+            .collect();
+        for twin in self.twins.all.iter().filter(|t| t.fate == Fate::Alive) {
+            let Ok(p) = procfs::process::Process::new(twin.pid.as_raw()) else {
+                continue;
+            };
+            let Ok(fds) = p.fd() else { continue };
+            for fd in fds.flatten() {
+                let target = match &fd.target {
+                    procfs::process::FDTarget::Pipe(i) => format!("pipe:[{i}]"),
+                    procfs::process::FDTarget::Path(p) => p.display().to_string(),
+                    _ => continue,
+                };
+                if targets.contains(&&target) {
+                    return observe::bytes_waiting(twin.pid.as_raw(), fd.fd);
+                }
+            }
+        }
+        None
+    }
+}

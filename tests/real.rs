@@ -415,3 +415,35 @@ fn too_many_processes_are_refused() {
     assert!(err.contains("at most 64"), "{err}");
     std::fs::remove_file(file).ok();
 }
+
+#[test]
+fn allow_exec_runs_other_programs_and_their_output_is_shown() {
+    let file = scenario_file(
+        "uname",
+        "title = \"t\"\n[[process]]\nname = \"p\"\nprogram = [\"exec uname -s\"]\n",
+    );
+    let path = file.to_str().unwrap();
+    let refused = Command::new(BIN)
+        .args(["run", path, "--real"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let out = Command::new(BIN)
+        .args(["run", path, "--real", "--allow-exec"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The text report: both views, the real program's output, and the comparison.
+    assert!(text.contains("real Linux kernel"), "{text}");
+    assert!(
+        text.contains("| Linux"),
+        "uname's output on the run's terminal: {text}"
+    );
+    assert!(text.contains("the two views agree"), "{text}");
+    std::fs::remove_file(file).ok();
+}

@@ -7,23 +7,11 @@
 
 use super::error::LabError;
 use super::protocol::{Request, Response, line};
-use super::record::{StepRecord, Summary};
+pub use super::{HELPER_COMMAND, Next};
 use crate::scenario::Scenario;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The hidden subcommand that runs the helper.
-pub const HELPER_COMMAND: &str = "__lab";
-
-/// What the next step brought.
-#[derive(Debug)]
-pub enum Next {
-    /// A step, recorded on both sides.
-    Step(Box<StepRecord>),
-    /// The end, with the comparison.
-    End(Summary),
-}
 
 /// A scenario running on the real kernel under a helper.
 #[derive(Debug)]

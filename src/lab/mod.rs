@@ -44,26 +44,26 @@ pub mod twins;
 #[cfg(target_os = "linux")]
 mod views;
 
+/// The hidden subcommand that runs the helper.
+pub const HELPER_COMMAND: &str = "__lab";
+
+/// What the next step of a real run brought.
+#[derive(Debug)]
+pub enum Next {
+    /// A step, recorded on both sides.
+    Step(Box<record::StepRecord>),
+    /// The end, with the comparison.
+    End(record::Summary),
+}
+
 /// Elsewhere than Linux: the same interface, which explains that the lab needs Linux.
 #[cfg(not(target_os = "linux"))]
 pub mod client {
     #![forbid(unsafe_code)]
     use super::error::LabError;
-    use super::record::{StepRecord, Summary};
+    pub use super::{HELPER_COMMAND, Next};
     use crate::scenario::Scenario;
     use std::time::Duration;
-
-    /// The hidden subcommand that runs the helper.
-    pub const HELPER_COMMAND: &str = "__lab";
-
-    /// What the next step brought.
-    #[derive(Debug)]
-    pub enum Next {
-        /// A step.
-        Step(Box<StepRecord>),
-        /// The end.
-        End(Summary),
-    }
 
     /// A real run (never made here).
     #[derive(Debug)]

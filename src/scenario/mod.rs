@@ -8,6 +8,7 @@ mod checker;
 pub mod error;
 mod file;
 mod generate;
+mod objects;
 mod processes;
 pub mod steps;
 mod validate;

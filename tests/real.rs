@@ -313,7 +313,13 @@ fn interrupted(signal: &str, target_helper: bool) {
             .unwrap();
         assert!(next.status.success());
     } else {
-        let _ = run.child.wait();
+        let status = run.child.wait().unwrap();
+        // Stopped on purpose, it says so with the usual code: 128 + the signal's number.
+        match signal {
+            "INT" => assert_eq!(status.code(), Some(130)),
+            "TERM" => assert_eq!(status.code(), Some(143)),
+            _ => assert_eq!(status.code(), None),
+        }
     }
     assert_nothing_left(run.helper, &run.pids);
 }

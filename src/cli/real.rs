@@ -43,6 +43,10 @@ pub fn run(file: &str, options: &Options) -> i32 {
             return EXIT_FAILURE;
         }
     };
+    if let Err(e) = lab.stop_on_signals() {
+        eprintln!("error: {e}");
+        return EXIT_FAILURE;
+    }
     if !options.json
         && print(&render::header(
             &scenario.title,

@@ -82,6 +82,33 @@ impl RealRun {
         }
     }
 
+    /// Ends the run cleanly if proclab is told to stop (SIGINT, SIGTERM, SIGHUP), even when it
+    /// was started with those signals ignored: the helper is sent SIGTERM (it then tears the
+    /// twins down) and proclab exits with 128 + the signal's number once the helper is gone.
+    pub fn stop_on_signals(&self) -> Result<(), LabError> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            .map_err(|e| LabError::setup("signal handler", e))?;
+        let helper = nix::unistd::Pid::from_raw(self.helper);
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    let _ = nix::sys::signal::kill(helper, nix::sys::signal::Signal::SIGTERM);
+                    let deadline = Instant::now() + Duration::from_secs(10);
+                    // The helper is our child: it stays a zombie (state Z) once it has finished.
+                    while Instant::now() < deadline
+                        && super::observe::look(helper.as_raw()).is_some_and(|l| l.state != 'Z')
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    std::process::exit(128 + signal);
+                }
+            })
+            .map_err(|e| LabError::setup("signal handler", e))?;
+        Ok(())
+    }
+
     /// Runs the next step.
     pub fn step(&mut self) -> Result<Next, LabError> {
         self.send(&Request::Next)?;

@@ -93,9 +93,11 @@ impl Lab {
             self.twins.check_signals()?;
             self.apply(e, &mut build)?;
         }
-        self.twins.gather_early()?;
+        self.twins.settle()?;
         let sim = self.sim_view();
         let real = self.real_view();
+        // An answer that came while /proc was read belongs to what was seen.
+        self.twins.gather_early()?;
         let objects = self.objects_view();
         let execed: HashSet<String> = self
             .twins
@@ -104,11 +106,22 @@ impl Lab {
             .filter(|t| t.execed)
             .map(|t| t.name.clone())
             .collect();
+        // A wait may return for real while the model still blocks it: the real program the child
+        // exec'd ends in milliseconds. Any other early return stays a disagreement.
+        let any_execed = !execed.is_empty();
         let returned_early: HashSet<String> = self
             .twins
             .all
             .iter()
-            .filter(|t| t.early.is_some())
+            .filter(|t| t.early.is_some() && any_execed)
+            .filter(|t| {
+                sim.iter().any(|p| {
+                    p.name == t.name
+                        && p.waits_for
+                            .as_deref()
+                            .is_some_and(|w| w.starts_with("child"))
+                })
+            })
             .map(|t| t.name.clone())
             .collect();
         let mut programs: Vec<String> = self

@@ -82,6 +82,10 @@ pub mod client {
             ))
         }
         /// Never called.
+        pub fn stop_on_signals(&self) -> Result<(), LabError> {
+            Ok(())
+        }
+        /// Never called.
         pub fn step(&mut self) -> Result<Next, LabError> {
             Err(LabError::Protocol("no real run".into()))
         }

@@ -30,6 +30,9 @@ pub const MAX_PROCESSES: u32 = super::admit::MAX_PROCESSES as u32;
 /// How long to wait between two looks at a process that has not answered yet.
 pub(super) const LOOK_EVERY: Duration = Duration::from_millis(2);
 
+/// How long a twin must stay asleep in a call before the call counts as blocked.
+const SETTLE: Duration = Duration::from_millis(20);
+
 /// The wchan of a twin asleep on its connection, waiting for its next op.
 const IDLE_WCHAN: &str = "unix_stream";
 
@@ -314,22 +317,30 @@ impl Twins {
         }
         self.send(i, &op)?;
         let deadline = Instant::now() + self.timeout;
+        let mut asleep: Option<Instant> = None;
         loop {
             if let Some(outcome) = self.poll_answer(i)? {
                 return Ok(Settled::Returned(outcome));
             }
             let pid = self.all[i].pid.as_raw();
-            if let Some(looked) = observe::look(pid)
-                && matches!(looked.state, 'S' | 'D')
-                && !looked.wchan.is_empty()
-                && !looked.wchan.contains(IDLE_WCHAN)
-            {
-                // Asleep in the call itself (not yet reading it would show the socket wait).
-                // Give an answer already on its way a last chance.
-                if let Some(outcome) = self.poll_answer(i)? {
-                    return Ok(Settled::Returned(outcome));
+            match observe::look(pid) {
+                Some(looked)
+                    if matches!(looked.state, 'S' | 'D')
+                        && !looked.wchan.is_empty()
+                        && !looked.wchan.contains(IDLE_WCHAN) =>
+                {
+                    // Asleep in the call itself (not yet reading it would show the socket
+                    // wait). A busy machine can put a twin to sleep for a moment on its way
+                    // (a page fault, a lock), so only a sleep that lasts counts as blocking.
+                    let since = *asleep.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= SETTLE {
+                        if let Some(outcome) = self.poll_answer(i)? {
+                            return Ok(Settled::Returned(outcome));
+                        }
+                        return Ok(Settled::Blocked(looked.wchan));
+                    }
                 }
-                return Ok(Settled::Blocked(looked.wchan));
+                _ => asleep = None,
             }
             if self.all[i].conn.as_ref().is_none_or(|c| c.closed) {
                 return Err(self.vanished(i));
@@ -368,6 +379,42 @@ impl Twins {
         if let Some(t) = self.all.iter_mut().find(|t| t.name == name) {
             t.early = Some(outcome);
         }
+    }
+
+    /// Waits (briefly) until every twin is at rest: one with nothing to do asleep reading its
+    /// connection, one inside a call asleep in that call (or back with its answer, which is
+    /// kept). What `/proc` shows next is then the state between two steps, not a twin on its
+    /// way in or out of a call.
+    pub fn settle(&mut self) -> Result<(), LabError> {
+        let deadline = Instant::now() + SETTLE * 10;
+        for i in 0..self.all.len() {
+            let t = &self.all[i];
+            if t.fate != Fate::Alive || t.execed || t.conn.is_none() {
+                continue;
+            }
+            let pid = t.pid.as_raw();
+            while Instant::now() < deadline {
+                let busy = self.all[i].pending.is_some() && self.all[i].early.is_none();
+                if busy && let Some(outcome) = self.poll_answer(i)? {
+                    self.all[i].early = Some(outcome);
+                    continue;
+                }
+                match observe::look(pid) {
+                    None => break,
+                    Some(l) if l.state == 'S' && l.wchan.contains(IDLE_WCHAN) && !busy => break,
+                    Some(l)
+                        if busy
+                            && matches!(l.state, 'S' | 'D')
+                            && !l.wchan.is_empty()
+                            && !l.wchan.contains(IDLE_WCHAN) =>
+                    {
+                        break;
+                    }
+                    Some(_) => self.doze()?,
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Picks up answers that arrived without being asked for (a call the model still has

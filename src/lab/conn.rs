@@ -2,7 +2,6 @@
 
 #![forbid(unsafe_code)]
 
-use super::protocol::Op;
 use std::io::{ErrorKind, Read};
 use std::os::unix::net::UnixStream;
 
@@ -51,29 +50,6 @@ impl Conn {
                     return None;
                 }
             }
-        }
-    }
-}
-
-impl Op {
-    /// The call's name, for messages.
-    pub fn verb(&self) -> String {
-        match self {
-            Op::Fork { .. } => "fork()".into(),
-            Op::Exec { command, .. } => format!("execvp({command})"),
-            Op::Wait { .. } => "waitpid()".into(),
-            Op::Kill { .. } => "kill()".into(),
-            Op::Exit { .. } => "_exit()".into(),
-            Op::Pipe { name } => format!("pipe({name})"),
-            Op::Write { .. } => "write()".into(),
-            Op::Read { .. } => "read()".into(),
-            Op::Close { name, .. } => format!("close({name})"),
-            Op::Redirect { name, .. } => format!("dup2({name})"),
-            Op::Mkfifo { name, .. } => format!("mkfifo({name})"),
-            Op::Open { name, .. } => format!("open({name})"),
-            Op::Shm { name, .. } => format!("shm_open({name})"),
-            Op::Produce { name, .. } => format!("produce({name})"),
-            Op::Consume { name } => format!("consume({name})"),
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct Lab {
     steps: u64,
     /// Blocked calls of the model, by simulated pid: the step and its text.
     pending: HashMap<Pid, (Step, String)>,
-    /// Processes whose descendants die with them (cascade), by name.
+    /// Forked processes that die with their parent (cascade, inherited), by name.
     cascade_line: HashSet<String>,
     /// Pipe inodes (`pipe:[N]`) and FIFO paths, with the scenario's name.
     pub(super) labels: HashMap<String, String>,
@@ -179,13 +179,8 @@ impl Lab {
 
     fn apply(&mut self, event: &Event, b: &mut Build) -> Result<(), LabError> {
         match event {
-            Event::Created {
-                pid, name, parent, ..
-            } if *parent == Pid::INIT => {
+            Event::Created { name, parent, .. } if *parent == Pid::INIT => {
                 self.twins.spawn(name)?;
-                if self.kernel.process(*pid).is_some_and(|p| p.cascade) {
-                    self.cascade_line.insert(name.to_string());
-                }
                 Ok(())
             }
             Event::Call(call) => self.call(call, b),
@@ -249,11 +244,13 @@ impl Lab {
         }
         if let Step::Fork { .. } = call.step {
             let child = call.peer.map(|p| self.names.process(p)).unwrap_or_default();
-            let dies = self.cascade_line.contains(&who);
-            if dies || self.kernel.process(call.pid).is_some_and(|p| p.cascade) {
+            // The child dies with its parent if the parent has `cascade` or itself dies with an
+            // ancestor that has it; then so will the child's own children.
+            let dies = self.cascade_line.contains(&who)
+                || self.kernel.process(call.pid).is_some_and(|p| p.cascade);
+            if dies {
                 self.cascade_line.insert(child.clone());
             }
-            let dies = dies || self.kernel.process(call.pid).is_some_and(|p| p.cascade);
             let outcome = self.twins.fork(&who, &child, dies)?;
             rec.real = Some(self.real_text(&call.step, &outcome));
             rec.outcome = Some(outcome.clone());

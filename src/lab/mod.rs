@@ -22,6 +22,8 @@ pub mod client;
 #[cfg(target_os = "linux")]
 mod conn;
 #[cfg(target_os = "linux")]
+mod deaths;
+#[cfg(target_os = "linux")]
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod helper;

@@ -183,6 +183,29 @@ pub enum TwinMessage {
     Done(Outcome),
 }
 
+impl Op {
+    /// The call's name, for messages.
+    pub fn verb(&self) -> String {
+        match self {
+            Op::Fork { .. } => "fork()".into(),
+            Op::Exec { command, .. } => format!("execvp({command})"),
+            Op::Wait { .. } => "waitpid()".into(),
+            Op::Kill { .. } => "kill()".into(),
+            Op::Exit { .. } => "_exit()".into(),
+            Op::Pipe { name } => format!("pipe({name})"),
+            Op::Write { .. } => "write()".into(),
+            Op::Read { .. } => "read()".into(),
+            Op::Close { name, .. } => format!("close({name})"),
+            Op::Redirect { name, .. } => format!("dup2({name})"),
+            Op::Mkfifo { name, .. } => format!("mkfifo({name})"),
+            Op::Open { name, .. } => format!("open({name})"),
+            Op::Shm { name, .. } => format!("shm_open({name})"),
+            Op::Produce { name, .. } => format!("produce({name})"),
+            Op::Consume { name } => format!("consume({name})"),
+        }
+    }
+}
+
 /// One message as a line of JSON.
 pub fn line<T: Serialize>(message: &T) -> String {
     // Serialising these plain types can't fail; an empty object would be refused at the other end.

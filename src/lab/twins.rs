@@ -16,7 +16,6 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::Signal;
 use nix::sys::signalfd::SignalFd;
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, setpgid};
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsFd;
@@ -58,15 +57,13 @@ pub struct Twin {
     pub fate: Fate,
     /// It replaced its program with exec: it takes no more ops.
     pub execed: bool,
-    /// It dies with its parent (cascading termination, emulated).
-    pub dies_with_parent: bool,
     /// The op it was given that has not answered yet.
     pub pending: Option<Op>,
     /// An answer that arrived while nobody asked for it.
     pub early: Option<Outcome>,
     /// Exit status, once the helper reaped it.
     pub status: Option<RealStatus>,
-    conn: Option<Conn>,
+    pub(super) conn: Option<Conn>,
 }
 
 /// How an op went.
@@ -132,7 +129,7 @@ impl Twins {
         self.all.iter().find(|t| t.name == name)
     }
 
-    fn index(&self, name: &str) -> Result<usize, LabError> {
+    pub(super) fn index(&self, name: &str) -> Result<usize, LabError> {
         self.all
             .iter()
             .position(|t| t.name == name)
@@ -157,7 +154,7 @@ impl Twins {
     }
 
     /// Sleeps until a twin or the signal descriptor has something, or a short while passed.
-    fn doze(&mut self) -> Result<(), LabError> {
+    pub(super) fn doze(&mut self) -> Result<(), LabError> {
         {
             let mut fds = vec![
                 PollFd::new(self.signals.as_fd(), PollFlags::POLLIN),
@@ -205,7 +202,6 @@ impl Twins {
             pid,
             fate: Fate::Alive,
             execed: false,
-            dies_with_parent: true,
             pending: None,
             early: None,
             status: None,
@@ -271,7 +267,7 @@ impl Twins {
         }
     }
 
-    fn send(&mut self, i: usize, op: &Op) -> Result<(), LabError> {
+    pub(super) fn send(&mut self, i: usize, op: &Op) -> Result<(), LabError> {
         let twin = &mut self.all[i];
         let conn = twin.conn.as_mut().ok_or_else(|| {
             LabError::Protocol(format!("{} no longer takes instructions", twin.name))
@@ -480,7 +476,6 @@ impl Twins {
                 pid: Pid::from_raw(pid),
                 fate: Fate::Alive,
                 execed: false,
-                dies_with_parent,
                 pending: None,
                 early: None,
                 status: None,
@@ -489,99 +484,6 @@ impl Twins {
             self.accept(child)?;
         }
         Ok(outcome)
-    }
-
-    /// Twin `name` calls `_exit(code)`; returns once it is dead.
-    pub fn exit(&mut self, name: &str, code: i32) -> Result<(), LabError> {
-        let i = self.index(name)?;
-        if self.all[i].conn.is_some() {
-            self.send(i, &Op::Exit { code })?;
-        }
-        self.await_death(name, "exit")
-    }
-
-    /// Waits until twin `name` has died (zombie or reaped by its parent).
-    pub fn await_death(&mut self, name: &str, doing: &str) -> Result<(), LabError> {
-        let i = self.index(name)?;
-        let deadline = Instant::now() + self.timeout;
-        loop {
-            match observe::look(self.all[i].pid.as_raw()) {
-                None => {
-                    self.all[i].fate = Fate::Reaped;
-                    break;
-                }
-                Some(l) if l.state == 'Z' || l.state == 'X' => {
-                    self.all[i].fate = Fate::Dead;
-                    break;
-                }
-                Some(_) => {}
-            }
-            if Instant::now() > deadline {
-                return Err(LabError::Hang {
-                    name: name.into(),
-                    pid: self.all[i].pid.as_raw(),
-                    doing: doing.into(),
-                    wchan: observe::wchan(self.all[i].pid.as_raw()),
-                    seconds: self.timeout.as_secs_f64(),
-                });
-            }
-            self.doze()?;
-        }
-        let twin = &mut self.all[i];
-        twin.conn = None;
-        twin.pending = None;
-        Ok(())
-    }
-
-    /// Marks twin `name` as reaped by another twin's `wait`.
-    pub fn reaped_by_parent(&mut self, pid: i32) {
-        if let Some(t) = self.all.iter_mut().find(|t| t.pid.as_raw() == pid) {
-            t.fate = Fate::Reaped;
-            t.conn = None;
-        }
-    }
-
-    /// The helper collects the exit status of twin `name` (its child, or an orphan it adopted
-    /// as subreaper), waiting for it to die and be reparented first.
-    pub fn reap(&mut self, name: &str) -> Result<RealStatus, LabError> {
-        let i = self.index(name)?;
-        if let Some(status) = &self.all[i].status {
-            return Ok(status.clone());
-        }
-        let pid = self.all[i].pid;
-        let deadline = Instant::now() + self.timeout;
-        loop {
-            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::Exited(_, code)) => {
-                    return Ok(self.reaped(i, RealStatus::Exited(code)));
-                }
-                Ok(WaitStatus::Signaled(_, signal, _)) => {
-                    return Ok(self.reaped(i, RealStatus::Signaled(signal.as_str().into())));
-                }
-                // Not dead yet, or not our child yet (its parent is still exiting).
-                Ok(_) | Err(Errno::ECHILD) => {}
-                Err(e) => return Err(LabError::Protocol(format!("waitpid: {e}"))),
-            }
-            if Instant::now() > deadline {
-                return Err(LabError::Hang {
-                    name: name.into(),
-                    pid: pid.as_raw(),
-                    doing: "end, so that the helper (standing in for init) can reap it".into(),
-                    wchan: observe::wchan(pid.as_raw()),
-                    seconds: self.timeout.as_secs_f64(),
-                });
-            }
-            self.doze()?;
-        }
-    }
-
-    fn reaped(&mut self, i: usize, status: RealStatus) -> RealStatus {
-        let twin = &mut self.all[i];
-        twin.fate = Fate::Reaped;
-        twin.conn = None;
-        twin.pending = None;
-        twin.status = Some(status.clone());
-        status
     }
 
     /// New text on the twins' terminal since the last call.

@@ -4,7 +4,9 @@
 //! - [`kernel`]: the simulated kernel, pure and deterministic, which emits events;
 //! - [`scenario`]: TOML scenario files, validated into a kernel and its workload;
 //! - [`report`]: text and JSON reports built from the kernel's events;
+//! - [`replay`]: a run you can move through, forward and back (snapshots of the kernel);
 //! - [`lab`]: the real-OS lab, which runs a scenario's processes for real beside the model;
+//! - [`tui`]: the terminal UI, a thin view over the replay and the lab's records;
 //! - [`cli`]: the command line.
 //!
 //! Unsafe code is forbidden in every module except `lab::sys`, which wraps `fork`, `mmap`, futexes
@@ -14,5 +16,7 @@ pub mod cli;
 pub mod compat;
 pub mod kernel;
 pub mod lab;
+pub mod replay;
 pub mod report;
 pub mod scenario;
+pub mod tui;

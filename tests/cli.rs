@@ -20,15 +20,29 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
-fn the_bare_command_shows_a_bundled_scenario() {
+fn the_bare_command_without_a_terminal_says_so_and_lists_the_scenarios() {
     let o = proclab(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a terminal"), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains(proclab::cli::SHOWCASE), "{out}");
-    assert!(
-        out.contains("Gantt chart") && out.contains("Average waiting"),
-        "{out}"
-    );
+    assert!(out.contains("scheduling/fcfs-convoy"), "{out}");
+    assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
+}
+
+#[test]
+fn open_without_a_terminal_prints_the_plain_report() {
+    let o = proclab(&["open", "scheduling/rr-textbook"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a terminal"), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Gantt chart") && out.contains("Average waiting"), "{out}");
+    assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
+}
+
+#[test]
+fn open_with_a_bad_file_names_the_place_and_exits_with_2() {
+    let o = proclab(&["open", "tests/invalid/missing-title.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 #[test]

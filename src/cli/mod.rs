@@ -1,5 +1,5 @@
-//! The command line: `proclab run`, `check` and `scenarios`. Errors in input files are
-//! reported here, at the edge, with exit code 2.
+//! The command line: the TUI (`proclab`, `proclab open`), `run`, `check` and `scenarios`.
+//! Errors in input files are reported here, at the edge, with exit code 2.
 
 #![forbid(unsafe_code)]
 
@@ -10,18 +10,16 @@ use crate::report::{self, Options};
 use crate::scenario::{Scenario, ScenarioError, bundled};
 use clap::{Parser, Subcommand};
 use std::io::Write;
-use std::path::Path;
 
 /// Exit code for bad input: a scenario file that can't be used, or a bad command line.
 pub const EXIT_BAD_INPUT: i32 = 2;
 /// Exit code for other failures.
 pub const EXIT_FAILURE: i32 = 1;
 
-/// The bundled scenario the bare `proclab` command shows.
-pub const SHOWCASE: &str = "scheduling/rr-context-switch";
-
 const EXAMPLES: &str = "\
 Examples:
+  proclab                                        the TUI: pick a scenario and step through it
+  proclab open ipc/pipe-greeting                 open one in the TUI (beside the real kernel)
   proclab scenarios                              list the bundled scenarios
   proclab run scheduling/fcfs-convoy             run a bundled scenario by its id
   proclab run my-workload.toml --events          run a file and show every event
@@ -38,7 +36,7 @@ Examples:
 proclab simulates a kernel's process management — PCBs, process states, job, ready and device \
 queues, long-, medium- and short-term schedulers with context-switch cost — and reports what \
 happens, step by step, with the reason for every decision.\n\n\
-Without a command it shows the report of a bundled scenario.",
+Without a command it opens the terminal UI on its home screen.",
     after_help = EXAMPLES
 )]
 struct Cli {
@@ -48,6 +46,30 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Open a scenario in the terminal UI and step through it
+    #[command(after_help = "\
+FILE is a scenario file, or the id of a bundled scenario (see `proclab scenarios`). Scenarios
+that say `real = true` (the lifecycle and IPC ones) open beside the real kernel by themselves.
+
+Keys: n/→ next step, p/← previous, Enter play/pause, g/G first/last, Tab focus, ? help, q quit.
+When standard output is not a terminal, the plain report is printed instead.
+
+Examples:
+  proclab open scheduling/rr-textbook
+  proclab open my-workload.toml --real")]
+    Open {
+        /// Scenario file, or bundled scenario id
+        file: String,
+        /// Also run it on the real Linux kernel and show both side by side
+        #[arg(long)]
+        real: bool,
+        /// With the real kernel: let `exec` run programs outside the allow-list
+        #[arg(long)]
+        allow_exec: bool,
+        /// With the real kernel: seconds a real step may take before the run is stopped
+        #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+        timeout: f64,
+    },
     /// Run a scenario and print its report
     #[command(after_help = "\
 FILE is a scenario file, or the id of a bundled scenario (see `proclab scenarios`).
@@ -108,20 +130,7 @@ Example:
 
 /// Loads a scenario from a path, or else from the bundled scenarios by id.
 pub fn load(file: &str) -> Result<Scenario, ScenarioError> {
-    let path = Path::new(file);
-    if !path.exists()
-        && let Some(text) = bundled::find(file)
-    {
-        return Scenario::parse(
-            &format!(
-                "scenarios/{}.toml",
-                file.trim_end_matches(".toml")
-                    .trim_start_matches("scenarios/")
-            ),
-            text,
-        );
-    }
-    Scenario::load(path)
+    Scenario::open(file)
 }
 
 pub(crate) fn report_error(error: &ScenarioError) -> i32 {
@@ -244,17 +253,64 @@ fn scenarios() -> i32 {
     print(&out)
 }
 
-fn showcase() -> i32 {
-    let note = format!(
-        "proclab {} — the report of the bundled scenario {SHOWCASE}.\n\
-         List the others with `proclab scenarios`; run one with `proclab run ID`.\n\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    let code = print(&note);
-    if code != 0 {
-        return code;
+/// True when the TUI can draw: both standard output and input are a terminal.
+fn on_a_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// `proclab`: the TUI's home screen, or the list of scenarios when there is no terminal.
+fn home() -> i32 {
+    if !on_a_terminal() {
+        eprintln!(
+            "proclab: not a terminal, so no TUI; here is the list of scenarios instead \
+             (run one with `proclab run ID`)."
+        );
+        return scenarios();
     }
-    run(SHOWCASE, false, false, false)
+    crate::tui::run(crate::tui::Start {
+        open: None,
+        allow_exec: false,
+        timeout: std::time::Duration::from_secs(5),
+    })
+}
+
+/// `proclab open FILE`: a scenario in the TUI, or its plain report when there is no terminal.
+fn open(file: &str, real: bool, allow_exec: bool, timeout: f64) -> i32 {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(e) => return report_error(&e),
+    };
+    let with_real = real || scenario.real;
+    if !on_a_terminal() {
+        eprintln!("proclab: not a terminal, so no TUI; here is the plain report instead.");
+        if with_real {
+            let options = real::Options {
+                json: false,
+                step: false,
+                allow_exec,
+                timeout,
+            };
+            return real::run(file, &options);
+        }
+        return run(file, false, false, true);
+    }
+    if !(timeout > 0.0 && timeout <= 3600.0) {
+        eprintln!("error: --timeout must be between 0 and 3600 seconds");
+        return EXIT_BAD_INPUT;
+    }
+    // Asked for on the command line, a refusal is an error; asked for by the file, the TUI
+    // shows why in the real pane and the model still runs.
+    if real && let Err(d) = crate::lab::admit::admit(&scenario, allow_exec) {
+        eprint!("{}", diagnostics::render(&d));
+        return EXIT_BAD_INPUT;
+    }
+    warn(&scenario);
+    crate::tui::run(crate::tui::Start {
+        open: Some((scenario, real)),
+        allow_exec,
+        timeout: std::time::Duration::from_secs_f64(timeout),
+    })
 }
 
 #[cfg(target_os = "linux")]
@@ -279,7 +335,13 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        None => showcase(),
+        None => home(),
+        Some(Command::Open {
+            file,
+            real,
+            allow_exec,
+            timeout,
+        }) => open(&file, real, allow_exec, timeout),
         Some(Command::Run {
             file,
             json,

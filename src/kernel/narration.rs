@@ -5,6 +5,7 @@ use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
 use super::program::{Channel, ObjectId, SpecIndex, Step, Stream};
 use super::syscalls::{Call, CallResult};
+use super::state::WaitOn;
 
 /// Looks up the names that events refer to by number.
 pub trait Names {
@@ -448,6 +449,22 @@ impl Call {
             Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
             Step::Consume { object: o } => format!("consume({})", object(*o)),
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
+        }
+    }
+}
+
+impl WaitOn {
+    /// What a waiting process waits for, in a few words: `child shell`, `read greeting`.
+    pub fn describe(&self, names: &dyn Names) -> String {
+        match *self {
+            WaitOn::Device { device } => format!("device {}", names.device(device)),
+            WaitOn::Sleep => "sleep".into(),
+            WaitOn::Child { child: Some(c) } => format!("child {}", names.process(c)),
+            WaitOn::Child { child: None } => "child (any)".into(),
+            WaitOn::Read { object } => format!("read {}", names.object(object)),
+            WaitOn::Write { object } => format!("write {}", names.object(object)),
+            WaitOn::Open { object } => format!("open {}", names.object(object)),
+            WaitOn::Ring { object, .. } => format!("ring {}", names.object(object)),
         }
     }
 }

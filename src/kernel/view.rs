@@ -1,7 +1,7 @@
 //! Read-only views of the kernel's state, for reports, the TUI and tests.
 
 use super::config::KernelConfig;
-use super::cpu::Cpu;
+use super::cpu::{Activity, Cpu};
 use super::devices::Device;
 use super::engine::Kernel;
 use super::ids::{Pid, Tick};
@@ -34,6 +34,20 @@ impl Kernel {
     /// One process.
     pub fn process(&self, pid: Pid) -> Option<&Pcb> {
         self.table.get(pid)
+    }
+
+    /// CPU time left in a process's current burst, now: what its PCB says, less what it has
+    /// run since it was last dispatched (the PCB is brought up to date only when it stops).
+    pub fn burst_left_now(&self, pcb: &Pcb) -> Tick {
+        let running = self.cpus.iter().find_map(|c| match c.activity {
+            Activity::Running { pid, since, .. } if pid == pcb.pid => Some(since),
+            _ => None,
+        });
+        let left = pcb.burst_left();
+        match running {
+            Some(since) => left.saturating_sub(self.now.saturating_sub(since)),
+            None => left,
+        }
     }
 
     /// The pid of listed process number `spec`, once it exists.

@@ -10,7 +10,7 @@ use super::protocol::Op;
 use super::record::{HELPER_NAME, ObjectView, RealProcess, SimProcess};
 use super::twins::Fate;
 use crate::kernel::ipc::{Object, ObjectKind};
-use crate::kernel::{Names, Pid, WaitOn};
+use crate::kernel::{Names, Pid};
 use std::collections::HashMap;
 
 impl Lab {
@@ -23,25 +23,12 @@ impl Lab {
                 pid: p.pid.0,
                 ppid: p.parent.0,
                 state: p.state.name().to_string(),
-                waits_for: p.state.waiting_on().map(|w| self.waits_for(w)),
+                waits_for: p.state.waiting_on().map(|w| w.describe(&self.names)),
                 command: p.command.to_string(),
             })
             .collect();
         out.sort_by_key(|p| p.pid);
         out
-    }
-
-    pub(super) fn waits_for(&self, w: WaitOn) -> String {
-        match w {
-            WaitOn::Device { device } => format!("device {}", self.names.device(device)),
-            WaitOn::Sleep => "sleep".into(),
-            WaitOn::Child { child: Some(c) } => format!("child {}", self.names.process(c)),
-            WaitOn::Child { child: None } => "child (any)".into(),
-            WaitOn::Read { object } => format!("read {}", self.names.object(object)),
-            WaitOn::Write { object } => format!("write {}", self.names.object(object)),
-            WaitOn::Open { object } => format!("open {}", self.names.object(object)),
-            WaitOn::Ring { object, .. } => format!("ring {}", self.names.object(object)),
-        }
     }
 
     pub(super) fn real_view(&self) -> Vec<RealProcess> {

@@ -18,6 +18,8 @@ pub struct ScenarioFile {
     pub description: Option<String>,
     /// Seed of every random choice.
     pub seed: Option<Spanned<i64>>,
+    /// Open the real-OS pane by default in the TUI.
+    pub real: Option<bool>,
     /// The kernel's configuration.
     #[serde(default)]
     pub kernel: KernelSection,

@@ -36,6 +36,8 @@ pub struct Scenario {
     pub description: String,
     /// Seed of every random choice.
     pub seed: u64,
+    /// The scenario asks to be shown beside the real kernel (`real = true`).
+    pub real: bool,
     /// The kernel's configuration.
     pub config: KernelConfig,
     /// The listed processes, in file order.
@@ -70,6 +72,18 @@ impl Scenario {
             }))
         })?;
         validate::validate(file, path, text)
+    }
+
+    /// A scenario file, or else the bundled scenario with that id.
+    pub fn open(file: &str) -> Result<Scenario, ScenarioError> {
+        let path = Path::new(file);
+        if !path.exists()
+            && let Some(text) = bundled::find(file)
+        {
+            let id = file.trim_end_matches(".toml").trim_start_matches("scenarios/");
+            return Scenario::parse(&format!("scenarios/{id}.toml"), text);
+        }
+        Scenario::load(path)
     }
 
     /// Reads and checks a scenario file.

@@ -85,6 +85,7 @@ pub fn validate(file: ScenarioFile, path: Arc<str>, text: Arc<str>) -> Result<Sc
         title,
         description: file.description.unwrap_or_default().trim().to_string(),
         seed,
+        real: file.real.unwrap_or(false),
         config,
         specs,
         images,

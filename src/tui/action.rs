@@ -1,0 +1,127 @@
+//! What can happen to the application: a key, a tick of the play timer, news from the real
+//! run. [`super::update::update`] is the only place that acts on them.
+
+use crate::lab::record::{StepRecord, Summary};
+use crate::scenario::Scenario;
+use ratatui::layout::Size;
+
+/// One thing that happens.
+#[derive(Debug)]
+pub enum Action {
+    /// Next step.
+    Next,
+    /// Previous step.
+    Previous,
+    /// First step.
+    First,
+    /// Last step.
+    Last,
+    /// Start or stop playing.
+    TogglePlay,
+    /// Play faster.
+    Faster,
+    /// Play slower.
+    Slower,
+    /// The play timer fired.
+    Tick,
+    /// Focus the next pane.
+    FocusNext,
+    /// Scroll the focused pane (or move the home selection) by this many lines.
+    Scroll(i32),
+    /// Mouse wheel over a point of the screen.
+    ScrollAt {
+        /// Column.
+        column: u16,
+        /// Row.
+        row: u16,
+        /// Lines (negative: up).
+        lines: i32,
+    },
+    /// Show or hide the help.
+    Help,
+    /// Close the overlay, or go back to the home screen.
+    Back,
+    /// Quit from anywhere.
+    Quit,
+    /// Open the selected home entry (`real`: with the real pane even if it does not ask).
+    OpenSelected {
+        /// Force the real pane.
+        real: bool,
+    },
+    /// Ask for a file to open.
+    StartOpen,
+    /// A character typed into the open prompt.
+    Type(char),
+    /// Backspace in the open prompt.
+    Erase,
+    /// Enter in the open prompt.
+    Submit,
+    /// A scenario was read and checked.
+    Loaded {
+        /// It.
+        scenario: Box<Scenario>,
+        /// Show the real pane even if the scenario does not ask.
+        real: bool,
+    },
+    /// A scenario could not be opened.
+    LoadFailed(String),
+    /// The terminal changed size.
+    Resize(Size),
+    /// News from a real run.
+    Real {
+        /// Which run.
+        run: u64,
+        /// What happened.
+        news: RealNews,
+    },
+}
+
+/// What a real run reports.
+#[derive(Debug)]
+pub enum RealNews {
+    /// The helper is ready.
+    Started {
+        /// Its pid.
+        helper: i32,
+        /// Steps it will run.
+        steps: u64,
+    },
+    /// One more step.
+    Step(Box<StepRecord>),
+    /// The run is over.
+    Ended(Summary),
+    /// It stopped on an error; every twin is gone.
+    Failed(String),
+}
+
+/// What the runtime must do for the application (the only side effects `update` asks for).
+#[derive(Debug)]
+pub enum Effect {
+    /// Read and check a scenario file or bundled id, then report [`Action::Loaded`] or
+    /// [`Action::LoadFailed`].
+    Load {
+        /// Path or bundled id.
+        source: String,
+        /// Show the real pane even if the scenario does not ask.
+        real: bool,
+    },
+    /// Start the real twins of a scenario.
+    StartReal {
+        /// The run's number.
+        run: u64,
+        /// The scenario.
+        scenario: Box<Scenario>,
+    },
+    /// Drive the twins up to this step.
+    AdvanceReal {
+        /// The run's number.
+        run: u64,
+        /// The step.
+        to: u64,
+    },
+    /// End a real run and remove its twins.
+    StopReal {
+        /// The run's number.
+        run: u64,
+    },
+}

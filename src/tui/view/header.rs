@@ -1,0 +1,94 @@
+//! The top two lines (the scenario, the time, the step, playing or paused, the kernel's setup)
+//! and the bottom line of key hints.
+
+use crate::report::describe_setup;
+use crate::tui::app::{RealStatus, ScenarioView};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The header.
+pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
+    let replay = &view.replay;
+    let state = if view.playing {
+        Span::styled(
+            format!("▶ playing, {} steps/s", speed(view.speed())),
+            theme.agree(),
+        )
+    } else {
+        Span::styled("⏸ paused", theme.dim())
+    };
+    let status = Line::from(vec![
+        Span::styled(format!(" {} ", view.scenario.title), theme.title()),
+        Span::raw("· "),
+        Span::styled(format!("time {}", replay.kernel().now()), theme.title()),
+        Span::raw(format!(" · step {} of {} · ", replay.step(), replay.steps())),
+        state,
+    ]);
+    let mut setup = vec![Span::styled(
+        format!(" {} · {}", view.scenario.path, describe_setup(&view.scenario)),
+        theme.dim(),
+    )];
+    if let Some(real) = &view.real {
+        let text = match &real.status {
+            RealStatus::Starting => "real: starting…".to_string(),
+            RealStatus::Running { .. } if real.recorded() < replay.step() => format!(
+                "real: catching up, step {} of {}",
+                real.recorded(),
+                replay.step()
+            ),
+            RealStatus::Running { helper } => format!("real: twins under helper {helper}"),
+            RealStatus::Ended(s) if s.agree => "real: done, both kernels agree".to_string(),
+            RealStatus::Ended(s) => format!("real: done, {} disagreement(s)", s.mismatches.len()),
+            RealStatus::Failed(_) => "real: stopped".to_string(),
+        };
+        let style = match &real.status {
+            RealStatus::Failed(_) => theme.error(),
+            RealStatus::Ended(s) if !s.agree => theme.mismatch(),
+            _ => theme.dim(),
+        };
+        setup.push(Span::styled(format!(" · {text}"), style));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![status, Line::from(setup)]),
+        area,
+    );
+}
+
+fn speed(steps: f64) -> String {
+    if steps < 1.0 {
+        format!("{steps:.1}")
+    } else {
+        format!("{steps:.0}")
+    }
+}
+
+/// The key hints.
+pub fn footer(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
+    let play = if view.playing { "pause" } else { "play" };
+    let keys = [
+        ("n/→", "next"),
+        ("p/←", "back"),
+        ("Enter", play),
+        ("+/-", "speed"),
+        ("g/G", "first/last"),
+        ("Tab", "focus"),
+        ("↑↓", "scroll"),
+        ("?", "help"),
+        ("Esc", "home"),
+        ("q", "quit"),
+    ];
+    frame.render_widget(Paragraph::new(hints(&keys, theme)), area);
+}
+
+/// A line of `key what` pairs.
+pub fn hints(keys: &[(&str, &str)], theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in keys {
+        spans.push(Span::styled(key.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,106 @@
+//! Where each region of the scenario view goes. Used by the renderer and, for the mouse, by
+//! `update`, so a wheel turn scrolls the pane under the pointer.
+//!
+//! At 120 columns and wider, side by side:
+//!
+//! ```text
+//! ┌ header: title · time · step N of M · playing/paused ───────────────────────────┐
+//! ┌ Simulated kernel ───────────────────────┐┌ Real OS ─────────────────────────────┐
+//! │ processes, state diagram, queues, Gantt ││ twins, tree, IPC objects, calls       │
+//! └─────────────────────────────────────────┘└───────────────────────────────────────┘
+//! ┌ Narration ──────────────────────────────┐┌ Event log ───────────────────────────┐
+//! └─────────────────────────────────────────┘└───────────────────────────────────────┘
+//!   keys
+//! ```
+//!
+//! Narrower, one pane at a time under a row of tabs (the focused pane is shown; the narration
+//! stays under it), and below 80×24 a request to enlarge the terminal.
+
+use crate::tui::app::{Pane, ScenarioView};
+use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
+
+/// Narrowest and lowest terminal the screens are drawn in.
+pub const MIN: Size = Size::new(80, 24);
+/// From this width on, panes sit side by side.
+pub const WIDE: u16 = 120;
+
+/// The regions of the scenario view.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Regions {
+    /// Title, time, step, playing.
+    pub header: Rect,
+    /// The row of tabs, when panes are shown one at a time.
+    pub tabs: Option<Rect>,
+    /// Each visible pane.
+    pub panes: Vec<(Pane, Rect)>,
+    /// The key hints.
+    pub footer: Rect,
+}
+
+/// True if the area is big enough to draw the screens in.
+pub fn fits(area: Rect) -> bool {
+    area.width >= MIN.width && area.height >= MIN.height
+}
+
+/// The regions of `view` drawn in `area`.
+pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= WIDE {
+        let bottom_height = (body.height / 4).clamp(7, 14);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_height)]).areas(body);
+        let mut panes = Vec::new();
+        if view.real.is_some() {
+            let [sim, real] =
+                Layout::horizontal([Constraint::Percentage(57), Constraint::Percentage(43)])
+                    .areas(top);
+            panes.push((Pane::Simulated, sim));
+            panes.push((Pane::Real, real));
+        } else {
+            panes.push((Pane::Simulated, top));
+        }
+        let [narration, log] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        panes.push((Pane::Narration, narration));
+        panes.push((Pane::Log, log));
+        return Regions {
+            header,
+            tabs: None,
+            panes,
+            footer,
+        };
+    }
+    let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let panes = if view.focus == Pane::Narration {
+        vec![(Pane::Narration, rest)]
+    } else {
+        let [shown, narration] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(6)]).areas(rest);
+        vec![(view.focus, shown), (Pane::Narration, narration)]
+    };
+    Regions {
+        header,
+        tabs: Some(tabs),
+        panes,
+        footer,
+    }
+}
+
+/// The pane under a point of a terminal of `size`, if any.
+pub fn pane_at(view: &ScenarioView, size: Size, column: u16, row: u16) -> Option<Pane> {
+    let area = Rect::from((Position::ORIGIN, size));
+    if !fits(area) {
+        return None;
+    }
+    regions(view, area)
+        .panes
+        .into_iter()
+        .find(|(_, r)| r.contains(Position::new(column, row)))
+        .map(|(p, _)| p)
+}

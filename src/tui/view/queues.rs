@@ -1,0 +1,120 @@
+//! The queues: what each CPU is doing, the job queue, the ready queue in the order the policy
+//! would run it (by level under MLFQ), the swap queue and each device's queue.
+
+use super::section;
+use crate::kernel::cpu::Activity;
+use crate::kernel::{Kernel, Names, Pid, State};
+use crate::replay::Replay;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::collections::HashMap;
+
+/// Lines the section takes, its title included.
+pub fn height(kernel: &Kernel) -> u16 {
+    let swap = u16::from(kernel.config().memory.is_some());
+    1 + kernel.cpus().len() as u16 + 2 + swap + kernel.devices().len() as u16
+}
+
+/// Where each live process is: `CPU 0`, `ready #2`, `job #1`, `disk #1`, `swap #1`.
+pub fn places(replay: &Replay) -> HashMap<Pid, String> {
+    let kernel = replay.kernel();
+    let names = replay.names();
+    let mut at = HashMap::new();
+    for cpu in kernel.cpus() {
+        match cpu.activity {
+            Activity::Running { pid, .. } => at.insert(pid, cpu.id.to_string()),
+            Activity::Switching { pid, .. } => at.insert(pid, format!("→ {}", cpu.id)),
+            Activity::Idle => None,
+        };
+    }
+    for (i, pid) in kernel.job_queue().into_iter().enumerate() {
+        at.insert(pid, format!("job #{}", i + 1));
+    }
+    for (i, pid) in kernel.ready_queue().into_iter().enumerate() {
+        at.insert(pid, format!("ready #{}", i + 1));
+    }
+    for (i, pid) in kernel.swap_queue().into_iter().enumerate() {
+        at.insert(pid, format!("swap #{}", i + 1));
+    }
+    for device in kernel.devices() {
+        for r in &device.serving {
+            at.insert(r.pid, format!("{} (using)", device.name));
+        }
+        for (i, r) in device.queue.iter().enumerate() {
+            at.insert(r.pid, format!("{} #{}", device.name, i + 1));
+        }
+    }
+    for p in kernel.processes() {
+        if let State::Waiting(w) | State::WaitingSuspended(w) = p.state {
+            at.entry(p.pid).or_insert_with(|| w.describe(names));
+        }
+    }
+    at
+}
+
+/// The section.
+pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
+    let kernel = replay.kernel();
+    let names = replay.names();
+    let list = |pids: Vec<Pid>| -> Span<'static> {
+        if pids.is_empty() {
+            return Span::styled("empty", theme.dim());
+        }
+        let shown: Vec<String> = pids.iter().take(12).map(|p| names.process(*p)).collect();
+        let more = match pids.len().saturating_sub(12) {
+            0 => String::new(),
+            n => format!(" +{n} more"),
+        };
+        Span::raw(format!("{}{more}", shown.join(", ")))
+    };
+    let label = |text: String| Span::styled(format!("{text:<10}"), theme.title());
+    let mut lines = Vec::new();
+    for cpu in kernel.cpus() {
+        let doing = match cpu.activity {
+            Activity::Idle => Span::styled("idle", theme.dim()),
+            Activity::Running { pid, .. } => {
+                Span::styled(names.process(pid), theme.state(&State::Running))
+            }
+            Activity::Switching { pid, until } => Span::raw(format!(
+                "switching to {} (until {until})",
+                names.process(pid)
+            )),
+        };
+        lines.push(Line::from(vec![label(cpu.id.to_string()), doing]));
+    }
+    lines.push(Line::from(vec![label("job queue".into()), list(kernel.job_queue())]));
+    match kernel.mlfq_levels() {
+        Some(levels) => {
+            let mut spans = vec![label("ready".into())];
+            for (level, pids) in levels.into_iter().enumerate().rev() {
+                spans.push(Span::styled(format!("Q{level}: "), theme.dim()));
+                spans.push(list(pids));
+                spans.push(Span::raw("  "));
+            }
+            lines.push(Line::from(spans));
+        }
+        None => lines.push(Line::from(vec![label("ready".into()), list(kernel.ready_queue())])),
+    }
+    if kernel.config().memory.is_some() {
+        lines.push(Line::from(vec![label("swap".into()), list(kernel.swap_queue())]));
+    }
+    for device in kernel.devices() {
+        let serving: Vec<String> = device.serving.iter().map(|r| names.process(r.pid)).collect();
+        let mut spans = vec![label(device.name.to_string())];
+        if serving.is_empty() {
+            spans.push(Span::styled("idle", theme.dim()));
+        } else {
+            spans.push(Span::raw(format!("serving {}", serving.join(", "))));
+        }
+        if !device.queue.is_empty() {
+            spans.push(Span::raw(" · waiting "));
+            spans.push(list(device.queue.iter().map(|r| r.pid).collect()));
+        }
+        lines.push(Line::from(spans));
+    }
+    let title = " Queues (next to run first) ".to_string();
+    frame.render_widget(Paragraph::new(lines).block(section(title, theme)), area);
+}

@@ -35,7 +35,10 @@ fn open_without_a_terminal_prints_the_plain_report() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("not a terminal"), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("Gantt chart") && out.contains("Average waiting"), "{out}");
+    assert!(
+        out.contains("Gantt chart") && out.contains("Average waiting"),
+        "{out}"
+    );
     assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
 }
 

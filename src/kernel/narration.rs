@@ -4,8 +4,8 @@
 use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
 use super::program::{Channel, ObjectId, SpecIndex, Step, Stream};
-use super::syscalls::{Call, CallResult};
 use super::state::WaitOn;
+use super::syscalls::{Call, CallResult};
 
 /// Looks up the names that events refer to by number.
 pub trait Names {

@@ -29,11 +29,22 @@ impl RealRun {
     /// Starts the helper for `scenario` with a per-step time limit.
     pub fn start(scenario: &Scenario, timeout: Duration) -> Result<RealRun, LabError> {
         let exe = std::env::current_exe().map_err(|e| LabError::setup("helper", e))?;
+        RealRun::start_with(&exe, scenario, timeout, Stdio::inherit())
+    }
+
+    /// Starts the helper from the proclab binary at `exe`, its standard error going to
+    /// `stderr` (the TUI sends it nowhere: its errors come back as answers anyway).
+    pub fn start_with(
+        exe: &std::path::Path,
+        scenario: &Scenario,
+        timeout: Duration,
+        stderr: Stdio,
+    ) -> Result<RealRun, LabError> {
         let mut child = Command::new(exe)
             .arg(HELPER_COMMAND)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .map_err(|e| LabError::setup("helper", e))?;
         let (Some(to), Some(from)) = (child.stdin.take(), child.stdout.take()) else {

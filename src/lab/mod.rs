@@ -83,6 +83,15 @@ pub mod client {
                 "--real runs processes on Linux only; the simulated kernel works everywhere".into(),
             ))
         }
+        /// Always fails: the lab needs Linux.
+        pub fn start_with(
+            _: &std::path::Path,
+            scenario: &Scenario,
+            timeout: Duration,
+            _: std::process::Stdio,
+        ) -> Result<RealRun, LabError> {
+            RealRun::start(scenario, timeout)
+        }
         /// Never called.
         pub fn stop_on_signals(&self) -> Result<(), LabError> {
             Ok(())

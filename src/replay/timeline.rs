@@ -60,7 +60,7 @@ impl Timeline {
         while let Some(time) = kernel.step(&mut learner) {
             times.push(time);
             let step = kernel.steps();
-            if step % spacing == 0 {
+            if step.is_multiple_of(spacing) {
                 if snapshots.len() == MAX_SNAPSHOTS {
                     // Keep steps 0, 2·spacing, 4·spacing…
                     let mut i = 0;
@@ -70,7 +70,7 @@ impl Timeline {
                     });
                     spacing *= 2;
                 }
-                if step % spacing == 0 {
+                if step.is_multiple_of(spacing) {
                     snapshots.push(kernel.clone());
                 }
             }

@@ -80,7 +80,9 @@ impl Scenario {
         if !path.exists()
             && let Some(text) = bundled::find(file)
         {
-            let id = file.trim_end_matches(".toml").trim_start_matches("scenarios/");
+            let id = file
+                .trim_end_matches(".toml")
+                .trim_start_matches("scenarios/");
             return Scenario::parse(&format!("scenarios/{id}.toml"), text);
         }
         Scenario::load(path)

@@ -6,6 +6,7 @@ use super::action::RealNews;
 use super::runtime::Message;
 use crate::lab::client::{Next, RealRun};
 use crate::scenario::Scenario;
+use std::process::Stdio;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -52,7 +53,10 @@ fn work(
     let tell = |what: RealNews| {
         let _ = news.send(Message::Real { run, news: what });
     };
-    let mut lab = match RealRun::start(scenario, timeout) {
+    let started = std::env::current_exe()
+        .map_err(|e| crate::lab::error::LabError::setup("helper", e))
+        .and_then(|exe| RealRun::start_with(&exe, scenario, timeout, Stdio::null()));
+    let mut lab = match started {
         Ok(lab) => lab,
         Err(e) => {
             tell(RealNews::Failed(format!(

@@ -33,7 +33,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
             match (s.kind, s.pid) {
                 (Kind::Run, Some(pid)) => {
                     let name: String = names.process(pid).chars().take(cells).collect();
-                    spans.push(Span::styled(format!("{name:<cells$}"), theme.process(pid.0)));
+                    spans.push(Span::styled(
+                        format!("{name:<cells$}"),
+                        theme.process(pid.0),
+                    ));
                 }
                 (Kind::Switch, _) => spans.push(Span::styled("▒".repeat(cells), theme.dim())),
                 _ => spans.push(Span::styled("·".repeat(cells), theme.dim())),
@@ -42,7 +45,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
         spans.push(Span::styled("▏", theme.focused()));
         lines.push(Line::from(spans));
     }
-    lines.push(Line::from(Span::styled(axis(from, width, LABEL), theme.dim())));
+    lines.push(Line::from(Span::styled(
+        axis(from, width, LABEL),
+        theme.dim(),
+    )));
     let busy = replay.timeline().busy_before(now);
     let cpus = replay.kernel().cpus().len() as u64;
     let title = if now == 0 {
@@ -62,7 +68,7 @@ fn axis(from: u64, width: u64, indent: u16) -> String {
     let mut text = " ".repeat(usize::from(indent));
     let mut t = from;
     while t < from + width {
-        if t % 10 == 0 {
+        if t.is_multiple_of(10) {
             let label = t.to_string();
             text.push_str(&label);
             t += label.len() as u64;

@@ -18,17 +18,27 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
             theme.agree(),
         )
     } else {
-        Span::styled("⏸ paused", theme.dim())
+        Span::styled("‖ paused", theme.dim())
     };
+    // Where the run is comes first, so that a narrow terminal cuts the title instead.
     let status = Line::from(vec![
-        Span::styled(format!(" {} ", view.scenario.title), theme.title()),
-        Span::raw("· "),
+        Span::styled(
+            format!(" step {} of {}", replay.step(), replay.steps()),
+            theme.title(),
+        ),
+        Span::raw(" · "),
         Span::styled(format!("time {}", replay.kernel().now()), theme.title()),
-        Span::raw(format!(" · step {} of {} · ", replay.step(), replay.steps())),
+        Span::raw(" · "),
         state,
+        Span::raw(" · "),
+        Span::styled(view.scenario.title.clone(), theme.title()),
     ]);
     let mut setup = vec![Span::styled(
-        format!(" {} · {}", view.scenario.path, describe_setup(&view.scenario)),
+        format!(
+            " {} · {}",
+            view.scenario.path,
+            describe_setup(&view.scenario)
+        ),
         theme.dim(),
     )];
     if let Some(real) = &view.real {
@@ -51,10 +61,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
         };
         setup.push(Span::styled(format!(" · {text}"), style));
     }
-    frame.render_widget(
-        Paragraph::new(vec![status, Line::from(setup)]),
-        area,
-    );
+    frame.render_widget(Paragraph::new(vec![status, Line::from(setup)]), area);
 }
 
 fn speed(steps: f64) -> String {
@@ -72,13 +79,13 @@ pub fn footer(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
         ("n/→", "next"),
         ("p/←", "back"),
         ("Enter", play),
-        ("+/-", "speed"),
-        ("g/G", "first/last"),
+        ("?", "help"),
+        ("q", "quit"),
         ("Tab", "focus"),
         ("↑↓", "scroll"),
-        ("?", "help"),
+        ("g/G", "first/last"),
+        ("+/-", "speed"),
         ("Esc", "home"),
-        ("q", "quit"),
     ];
     frame.render_widget(Paragraph::new(hints(&keys, theme)), area);
 }

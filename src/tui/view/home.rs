@@ -94,7 +94,10 @@ fn render_about(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut lines = Vec::new();
     if let Some(e) = app.home.current() {
         lines.push(Line::styled(e.title.clone(), theme.title()));
-        lines.push(Line::styled(format!("{} · proclab open {}", e.topic, e.id), theme.dim()));
+        lines.push(Line::styled(
+            format!("{} · proclab open {}", e.topic, e.id),
+            theme.dim(),
+        ));
         lines.push(Line::raw(""));
         for paragraph in e.description.split("\n\n") {
             lines.push(Line::raw(paragraph.replace('\n', " ")));

@@ -12,7 +12,8 @@ pub fn lines(record: &StepRecord, theme: Theme) -> Vec<Line<'static>> {
     }
     let mut lines = vec![heading("IPC objects (model | real)", theme)];
     for o in &record.objects {
-        let differs = o.sim_count.is_some() && o.real_count.is_some() && o.sim_count != o.real_count;
+        let differs =
+            o.sim_count.is_some() && o.real_count.is_some() && o.sim_count != o.real_count;
         let real_style = if differs {
             theme.mismatch()
         } else {

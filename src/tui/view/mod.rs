@@ -20,7 +20,7 @@ mod state_diagram;
 mod too_small;
 mod twins;
 
-use super::app::{App, Overlay, Pane, Screen, ScenarioView};
+use super::app::{App, Overlay, Pane, ScenarioView, Screen};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

@@ -55,8 +55,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
             }
         })
         .collect();
-    let header = Row::new(["PID", "NAME", "STATE", "STEP", "PRI", "LEFT", "WHERE"])
-        .style(theme.title());
+    let header =
+        Row::new(["PID", "NAME", "STATE", "STEP", "PRI", "LEFT", "WHERE"]).style(theme.title());
     let table = Table::new(
         rows,
         [
@@ -90,11 +90,7 @@ fn program_step(replay: &Replay, p: &Pcb) -> Line<'static> {
     let pc = p.regs.pc as usize;
     match p.program.step(p.regs.pc) {
         Some(step) if !p.state.is_finished() => {
-            let text = step.describe(
-                |s| names.spec(s),
-                |d| names.device(d),
-                |o| names.object(o),
-            );
+            let text = step.describe(|s| names.spec(s), |d| names.device(d), |o| names.object(o));
             Line::from(format!("{}/{len} {text}", pc + 1))
         }
         _ => Line::from(format!("{len}/{len} done")),

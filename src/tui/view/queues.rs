@@ -3,6 +3,7 @@
 
 use super::section;
 use crate::kernel::cpu::Activity;
+use crate::kernel::pcb::Residence;
 use crate::kernel::{Kernel, Names, Pid, State};
 use crate::replay::Replay;
 use crate::tui::theme::Theme;
@@ -48,6 +49,14 @@ pub fn places(replay: &Replay) -> HashMap<Pid, String> {
         }
     }
     for p in kernel.processes() {
+        let transfer = match p.memory.residence {
+            Residence::SwappingIn => Some("swapping in"),
+            Residence::SwappingOut => Some("swapping out"),
+            Residence::In | Residence::Out => None,
+        };
+        if let Some(what) = transfer {
+            at.entry(p.pid).or_insert_with(|| what.to_string());
+        }
         if let State::Waiting(w) | State::WaitingSuspended(w) = p.state {
             at.entry(p.pid).or_insert_with(|| w.describe(names));
         }
@@ -85,7 +94,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
         };
         lines.push(Line::from(vec![label(cpu.id.to_string()), doing]));
     }
-    lines.push(Line::from(vec![label("job queue".into()), list(kernel.job_queue())]));
+    lines.push(Line::from(vec![
+        label("job queue".into()),
+        list(kernel.job_queue()),
+    ]));
     match kernel.mlfq_levels() {
         Some(levels) => {
             let mut spans = vec![label("ready".into())];
@@ -96,13 +108,23 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
             }
             lines.push(Line::from(spans));
         }
-        None => lines.push(Line::from(vec![label("ready".into()), list(kernel.ready_queue())])),
+        None => lines.push(Line::from(vec![
+            label("ready".into()),
+            list(kernel.ready_queue()),
+        ])),
     }
     if kernel.config().memory.is_some() {
-        lines.push(Line::from(vec![label("swap".into()), list(kernel.swap_queue())]));
+        lines.push(Line::from(vec![
+            label("swap".into()),
+            list(kernel.swap_queue()),
+        ]));
     }
     for device in kernel.devices() {
-        let serving: Vec<String> = device.serving.iter().map(|r| names.process(r.pid)).collect();
+        let serving: Vec<String> = device
+            .serving
+            .iter()
+            .map(|r| names.process(r.pid))
+            .collect();
         let mut spans = vec![label(device.name.to_string())];
         if serving.is_empty() {
             spans.push(Span::styled("idle", theme.dim()));

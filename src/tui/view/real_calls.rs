@@ -23,7 +23,14 @@ pub fn lines(record: &StepRecord, theme: Theme) -> Vec<Line<'static>> {
             Span::styled(format!("{}: ", c.process), theme.title()),
             Span::raw(format!("{} {} ", c.call, c.sim)),
             Span::styled("| ", theme.dim()),
-            Span::styled(real, if c.agree == Some(false) { style } else { ratatui::style::Style::new() }),
+            Span::styled(
+                real,
+                if c.agree == Some(false) {
+                    style
+                } else {
+                    ratatui::style::Style::new()
+                },
+            ),
         ]));
         if let Some(note) = &c.note {
             lines.push(Line::styled(format!("    {note}"), theme.dim()));

@@ -27,29 +27,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
         }
         lines.push(Line::raw(""));
     }
-    match real.record(step) {
-        Some(record) => lines.extend(record_lines(record, theme)),
-        None if step == 0 => lines.push(Line::styled(
-            "Step 0: nothing has happened yet. Each process of the model gets a real twin, \
-             forked by proclab's helper when the model creates it. Press n to step.",
-            theme.dim(),
-        )),
-        None if real.is_live() => lines.push(Line::styled(
-            format!(
-                "Waiting for the real kernel: its twins have done {} of {step} steps…",
-                real.recorded()
-            ),
-            theme.dim(),
-        )),
-        None => lines.push(Line::styled(
-            "This step was not run for real.",
-            theme.dim(),
-        )),
-    }
+    // The verdict of the whole run, at the top of its last step.
     if let RealStatus::Ended(summary) = &real.status
         && step == view.replay.steps()
     {
-        lines.push(Line::raw(""));
         let (text, style) = if summary.agree {
             (
                 format!(
@@ -68,6 +49,23 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
             )
         };
         lines.push(Line::styled(text, style));
+        lines.push(Line::raw(""));
+    }
+    match real.record(step) {
+        Some(record) => lines.extend(record_lines(record, theme)),
+        None if step == 0 => lines.push(Line::styled(
+            "Step 0: nothing has happened yet. Each process of the model gets a real twin, \
+             forked by proclab's helper when the model creates it. Press n to step.",
+            theme.dim(),
+        )),
+        None if real.is_live() => lines.push(Line::styled(
+            format!(
+                "Waiting for the real kernel: its twins have done {} of {step} steps…",
+                real.recorded()
+            ),
+            theme.dim(),
+        )),
+        None => lines.push(Line::styled("This step was not run for real.", theme.dim())),
     }
     let paragraph = Paragraph::new(lines)
         .block(block)

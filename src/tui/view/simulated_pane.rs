@@ -42,11 +42,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
         state_diagram::render(frame, diagram, &view.replay, theme);
         queues::render(frame, queue_area, &view.replay, theme);
     } else {
-        let [diagram, queue_area] = Layout::vertical([
-            Constraint::Length(diagram_height),
-            Constraint::Min(0),
-        ])
-        .areas(middle_area);
+        let [diagram, queue_area] =
+            Layout::vertical([Constraint::Length(diagram_height), Constraint::Min(0)])
+                .areas(middle_area);
         state_diagram::render(frame, diagram, &view.replay, theme);
         queues::render(frame, queue_area, &view.replay, theme);
     }

@@ -96,7 +96,12 @@ const PIECES: &[(u16, u16, &str, Part)] = &[
     (3, 27, "", Part::Node(Waiting)),
     (3, 38, " ◀─block──┤", Part::Edge(Running, Waiting)),
     (4, 12, "", Part::Node(Zombie)),
-    (4, 22, " ◀──────────exit──────────┤", Part::Edge(Running, Zombie)),
+    (
+        4,
+        22,
+        " ◀──────────exit──────────┤",
+        Part::Edge(Running, Zombie),
+    ),
     (5, 14, "└─reap──▶ ", Part::Edge(Zombie, Terminated)),
     (5, 24, "", Part::Node(Terminated)),
     (5, 38, " ◀──exit──┘", Part::Edge(Running, Terminated)),
@@ -109,7 +114,11 @@ const PIECES: &[(u16, u16, &str, Part)] = &[
 /// Lines the section takes, its title included: the suspended states only when memory is
 /// limited (only then can the medium-term scheduler swap).
 pub fn height(kernel: &Kernel) -> u16 {
-    if kernel.config().memory.is_some() { 8 } else { 7 }
+    if kernel.config().memory.is_some() {
+        8
+    } else {
+        7
+    }
 }
 
 /// The section.

@@ -12,7 +12,7 @@ pub fn lines(record: &StepRecord, theme: Theme) -> Vec<Line<'static>> {
         heading("Twins (from /proc)", theme),
         Line::styled(
             format!(
-                "{:<9} {:>7} {:>7} {} {:<15} {}",
+                "{:<8} {:>7} {:>7} {} {:<11} {}",
                 "NAME", "PID", "PPID", "S", "WCHAN", "COMM"
             ),
             theme.title(),
@@ -39,14 +39,14 @@ pub fn lines(record: &StepRecord, theme: Theme) -> Vec<Line<'static>> {
         }
         let wchan = match p.wchan.chars().count() {
             0 => "-".to_string(),
-            1..=15 => p.wchan.clone(),
-            _ => format!("{}…", p.wchan.chars().take(14).collect::<String>()),
+            1..=11 => p.wchan.clone(),
+            _ => format!("{}…", p.wchan.chars().take(10).collect::<String>()),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<9}", p.name), name_style),
+            Span::styled(format!("{:<8}", p.name), name_style),
             Span::raw(format!(" {pid:>7} {ppid:>7} ")),
             Span::styled(p.state.to_string(), theme.letter(p.state)),
-            Span::raw(format!(" {wchan:<15} {}", p.comm)),
+            Span::raw(format!(" {wchan:<11} {}", p.comm)),
         ]));
     }
     letters.sort_unstable();

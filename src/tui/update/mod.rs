@@ -3,7 +3,9 @@
 //! [`Effect`]s for the runtime to carry out.
 
 use super::action::{Action, Effect, RealNews};
-use super::app::{App, DEFAULT_SPEED, Overlay, Pane, RealSide, RealStatus, SPEEDS, ScenarioView, Scrolls, Screen};
+use super::app::{
+    App, DEFAULT_SPEED, Overlay, Pane, RealSide, RealStatus, SPEEDS, ScenarioView, Screen, Scrolls,
+};
 use super::view::layout;
 use crate::lab::admit::admit;
 use crate::replay::Replay;
@@ -78,11 +80,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }];
             }
         }
-        Action::ScrollAt {
-            column,
-            row,
-            lines,
-        } => match &mut app.screen {
+        Action::ScrollAt { column, row, lines } => match &mut app.screen {
             Screen::Home => scroll_home(app, lines),
             Screen::Scenario(view) => {
                 if let Some(pane) = layout::pane_at(view, app.size, column, row) {

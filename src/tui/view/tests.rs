@@ -1,0 +1,214 @@
+//! Whole screens drawn into a test backend, at a few sizes, and pinned with insta.
+
+use super::render;
+use crate::scenario::Scenario;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay};
+use crate::tui::theme::Theme;
+use crate::tui::update::update;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Size;
+use ratatui::style::Color;
+
+fn app(width: u16, height: u16) -> App {
+    App::new(Theme { color: true }, Size::new(width, height))
+}
+
+fn open(app: &mut App, id: &str) {
+    let scenario = Scenario::open(id).expect("bundled");
+    update(
+        app,
+        Action::Loaded {
+            scenario: Box::new(scenario),
+            real: false,
+        },
+    );
+}
+
+fn draw(app: &App) -> Buffer {
+    let backend = TestBackend::new(app.size.width, app.size.height);
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    terminal.draw(|f| render(app, f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The buffer's text, one line per row, trailing spaces cut.
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn screen(app: &App) -> String {
+    text(&draw(app))
+}
+
+#[test]
+fn home_screen() {
+    insta::assert_snapshot!(screen(&app(120, 40)));
+}
+
+#[test]
+fn scenario_at_its_first_step() {
+    let mut a = app(120, 40);
+    open(&mut a, "queues/two-devices");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn scenario_at_a_middle_step() {
+    let mut a = app(120, 40);
+    open(&mut a, "queues/two-devices");
+    let middle = a.view().expect("open").replay.steps() / 2;
+    for _ in 0..middle {
+        update(&mut a, Action::Next);
+    }
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn scenario_at_its_last_step() {
+    let mut a = app(120, 40);
+    open(&mut a, "queues/two-devices");
+    update(&mut a, Action::Last);
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn swapping_shows_the_suspended_states() {
+    let mut a = app(120, 40);
+    open(&mut a, "medium-term/swapping");
+    for _ in 0..4 {
+        update(&mut a, Action::Next);
+    }
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn mlfq_shows_its_queues_by_level() {
+    let mut a = app(120, 40);
+    open(&mut a, "scheduling/mlfq-basic");
+    for _ in 0..6 {
+        update(&mut a, Action::Next);
+    }
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn narrow_terminal_shows_tabs() {
+    let mut a = app(80, 24);
+    open(&mut a, "scheduling/rr-context-switch");
+    update(&mut a, Action::Next);
+    update(&mut a, Action::Next);
+    insta::assert_snapshot!("narrow_simulated", screen(&a));
+    update(&mut a, Action::FocusNext);
+    insta::assert_snapshot!("narrow_narration", screen(&a));
+}
+
+#[test]
+fn wide_terminal() {
+    let mut a = app(200, 60);
+    open(&mut a, "multiprocessor/two-cpus");
+    for _ in 0..8 {
+        update(&mut a, Action::Next);
+    }
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = app(120, 40);
+    open(&mut a, "scheduling/rr-textbook");
+    update(&mut a, Action::Help);
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn open_prompt_with_an_error() {
+    let mut a = app(120, 40);
+    update(&mut a, Action::StartOpen);
+    for c in "missing.toml".chars() {
+        update(&mut a, Action::Type(c));
+    }
+    update(
+        &mut a,
+        Action::LoadFailed("cannot read missing.toml: No such file or directory".into()),
+    );
+    assert!(matches!(a.overlay, Some(Overlay::Open { .. })));
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn too_small_asks_to_enlarge_and_nothing_panics_at_any_size() {
+    let mut a = app(79, 24);
+    open(&mut a, "scheduling/rr-textbook");
+    let small = screen(&a);
+    assert!(small.contains("Please enlarge the terminal"), "{small}");
+    assert!(small.contains("80×24"), "{small}");
+    for (w, h) in [
+        (1, 1),
+        (0, 0),
+        (2, 50),
+        (300, 1),
+        (80, 24),
+        (119, 30),
+        (120, 24),
+    ] {
+        a.size = Size::new(w, h);
+        update(&mut a, Action::Help);
+        let _ = draw(&a);
+        update(&mut a, Action::Help);
+        let _ = draw(&a);
+    }
+    let mut home = app(1, 1);
+    update(&mut home, Action::StartOpen);
+    let _ = draw(&home);
+}
+
+#[test]
+fn every_bundled_scenario_draws_at_every_step_without_panicking() {
+    for id in crate::scenario::bundled::ids() {
+        let mut a = app(120, 40);
+        open(&mut a, id);
+        let steps = a.view().expect("open").replay.steps();
+        for _ in 0..=steps.min(200) {
+            let _ = draw(&a);
+            update(&mut a, Action::Next);
+        }
+    }
+}
+
+#[test]
+fn states_have_their_colours_and_no_color_removes_them() {
+    let mut a = app(120, 40);
+    open(&mut a, "scheduling/rr-textbook");
+    update(&mut a, Action::Next);
+    let buffer = draw(&a);
+    let screen = text(&buffer);
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("running") && l.contains("P1"))
+        .expect("P1 is running");
+    let column = line
+        .find("running")
+        .map(|b| line[..b].chars().count())
+        .expect("state");
+    assert_eq!(buffer[(column as u16, row as u16)].fg, Color::Green);
+    a.theme = Theme { color: false };
+    let plain = draw(&a);
+    for cell in plain.content() {
+        assert_eq!(cell.fg, Color::Reset, "NO_COLOR: no foreground colour");
+        assert_eq!(cell.bg, Color::Reset, "NO_COLOR: no background colour");
+    }
+}

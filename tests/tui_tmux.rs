@@ -1,0 +1,203 @@
+//! The TUI as a user meets it: the built binary in a real terminal (tmux, 120×40), opened on a
+//! scenario with the real kernel underneath, stepped forward and back, help opened, quit.
+
+#![cfg(target_os = "linux")]
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A tmux server of our own, killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(test: &str) -> Tmux {
+        let socket = format!("proclab-{test}-{}", std::process::id());
+        Tmux { socket }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (the CI installs it; locally: apt-get install tmux)")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    fn alternate_screen(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Waits until the screen shows `text`; returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+#[test]
+fn open_step_forward_and_back_help_and_quit_in_a_real_terminal() {
+    let tmux = Tmux::new("real");
+    let command = format!(
+        "{} open ipc/pipe-greeting --real; echo proclab-exited-with-$?; sleep 60",
+        env!("CARGO_BIN_EXE_proclab")
+    );
+    let started = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "NO_COLOR=1",
+        &command,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    let screen = tmux.wait_for("real: twins under helper");
+    assert!(screen.contains("step 0 of 3"), "{screen}");
+    assert!(
+        screen.contains("Simulated kernel") && screen.contains("Real OS"),
+        "{screen}"
+    );
+    assert!(
+        tmux.alternate_screen(),
+        "the TUI draws on the alternate screen"
+    );
+    let helper = screen
+        .split("real: twins under helper ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("the helper's pid")
+        .to_string();
+    assert!(alive(&helper), "the helper runs");
+
+    tmux.keys(&["n"]);
+    let screen = tmux.wait_for("step 1 of 3");
+    tmux.keys(&["Right"]);
+    let screen2 = tmux.wait_for("step 2 of 3");
+    // At step 2 the child sleeps in the kernel's pipe read, for real.
+    let screen2 = if screen2.contains("anon_pipe") || screen2.contains("pipe_read") {
+        screen2
+    } else {
+        tmux.wait_for("pipe_r")
+    };
+    assert!(screen2.contains("child"), "{screen2}");
+    assert!(screen.contains("parent"), "{screen}");
+
+    tmux.keys(&["p"]);
+    tmux.wait_for("step 1 of 3");
+    tmux.keys(&["Left"]);
+    let screen = tmux.wait_for("step 0 of 3");
+    assert!(
+        screen.contains("Step 0: nothing has happened yet"),
+        "{screen}"
+    );
+
+    tmux.keys(&["?"]);
+    let screen = tmux.wait_for("Help");
+    assert!(screen.contains("previous step (time travel)"), "{screen}");
+    tmux.keys(&["Escape"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tmux.screen().contains("previous step (time travel)") {
+        assert!(Instant::now() < deadline, "Esc closes the help");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("proclab-exited-with-0");
+    assert!(!screen.contains("Simulated kernel"), "{screen}");
+    assert!(
+        !tmux.alternate_screen(),
+        "the terminal left the alternate screen"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive(&helper) {
+        assert!(
+            Instant::now() < deadline,
+            "the helper and its twins are gone"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_home_screen_opens_a_scenario_and_esc_comes_back() {
+    let tmux = Tmux::new("home");
+    let command = format!(
+        "{}; echo proclab-exited-with-$?; sleep 60",
+        env!("CARGO_BIN_EXE_proclab")
+    );
+    let started = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &command,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    tmux.wait_for("Scenarios (");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("step 0 of");
+    // 100 columns: one pane at a time, under tabs.
+    assert!(
+        screen.contains("Simulated kernel │ Narration │ Event log"),
+        "{screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Scenarios (");
+    tmux.keys(&["o"]);
+    tmux.wait_for("Open a scenario");
+    tmux.keys(&["-l", "no-such-file.toml"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("cannot read no-such-file.toml");
+    assert!(screen.contains("Open a scenario"), "{screen}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("proclab-exited-with-0");
+    assert!(!tmux.alternate_screen());
+}

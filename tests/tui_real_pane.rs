@@ -75,6 +75,31 @@ fn recorded(id: &str) -> (Scenario, Vec<StepRecord>, proclab::lab::record::Summa
     (scenario, records, summary)
 }
 
+/// The TUI with `scenario` open beside its real run, every record delivered.
+fn app_with(scenario: Scenario, records: Vec<StepRecord>) -> App {
+    let mut app = App::new(Theme { color: false }, Size::new(120, 40));
+    update(
+        &mut app,
+        Action::Loaded {
+            scenario: Box::new(scenario),
+            real: true,
+        },
+    );
+    deliver(
+        &mut app,
+        records.into_iter().map(|r| RealNews::Step(Box::new(r))),
+    );
+    app
+}
+
+/// Hands news of the open scenario's real run to the TUI.
+fn deliver(app: &mut App, news: impl IntoIterator<Item = RealNews>) {
+    let run = app.runs;
+    for news in news {
+        update(app, Action::Real { run, news });
+    }
+}
+
 fn screen(app: &App) -> String {
     let backend = TestBackend::new(app.size.width, app.size.height);
     let mut terminal = Terminal::new(backend).expect("terminal");
@@ -95,43 +120,18 @@ fn screen(app: &App) -> String {
 fn the_real_pane_at_the_first_a_middle_and_the_last_step() {
     let (scenario, records, mut summary) = recorded("ipc/pipe-greeting");
     summary.helper_pid = 90000;
-    let mut app = App::new(Theme { color: false }, Size::new(120, 40));
-    update(
-        &mut app,
-        Action::Loaded {
-            scenario: Box::new(scenario),
-            real: true,
-        },
-    );
-    let run = app.runs;
     let steps = records.len() as u64;
-    update(
+    let mut app = app_with(scenario, Vec::new());
+    deliver(
         &mut app,
-        Action::Real {
-            run,
-            news: RealNews::Started {
-                helper: 90000,
-                steps,
-            },
-        },
+        [RealNews::Started {
+            helper: 90000,
+            steps,
+        }],
     );
     insta::assert_snapshot!("real_step_0", screen(&app));
-    for r in records {
-        update(
-            &mut app,
-            Action::Real {
-                run,
-                news: RealNews::Step(Box::new(r)),
-            },
-        );
-    }
-    update(
-        &mut app,
-        Action::Real {
-            run,
-            news: RealNews::Ended(summary),
-        },
-    );
+    let news = records.into_iter().map(|r| RealNews::Step(Box::new(r)));
+    deliver(&mut app, news.chain([RealNews::Ended(summary)]));
     update(&mut app, Action::Next);
     insta::assert_snapshot!("real_first_step", screen(&app));
     update(&mut app, Action::Next);
@@ -145,29 +145,12 @@ fn the_real_pane_at_the_first_a_middle_and_the_last_step() {
 #[test]
 fn a_zombie_shows_as_z_in_the_real_pane() {
     let (scenario, records, _) = recorded("lifecycle/zombie");
-    let mut app = App::new(Theme { color: false }, Size::new(120, 40));
-    update(
-        &mut app,
-        Action::Loaded {
-            scenario: Box::new(scenario),
-            real: true,
-        },
-    );
-    let run = app.runs;
     let zombie_step = records
         .iter()
         .find(|r| r.real.iter().any(|p| p.state == 'Z'))
         .map(|r| r.step)
         .expect("the child is a zombie at some step");
-    for r in records {
-        update(
-            &mut app,
-            Action::Real {
-                run,
-                news: RealNews::Step(Box::new(r)),
-            },
-        );
-    }
+    let mut app = app_with(scenario, records);
     for _ in 0..zombie_step {
         update(&mut app, Action::Next);
     }

@@ -12,9 +12,32 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn new(test: &str) -> Tmux {
-        let socket = format!("proclab-{test}-{}", std::process::id());
-        Tmux { socket }
+    /// A terminal of `width`×`height` running proclab with `args`; the shell then prints
+    /// proclab's exit code and stays, so the screen after proclab can be read.
+    fn start(test: &str, args: &str, width: u16, height: u16) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("proclab-{test}-{}", std::process::id()),
+        };
+        let command = format!(
+            "{} {args}; echo proclab-exited-with-$?; sleep 60",
+            env!("CARGO_BIN_EXE_proclab")
+        );
+        let (width, height) = (width.to_string(), height.to_string());
+        let started = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width,
+            "-y",
+            &height,
+            "-e",
+            "NO_COLOR=1",
+            &command,
+        ]);
+        assert!(started.status.success(), "{started:?}");
+        tmux
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -76,25 +99,7 @@ fn alive(pid: &str) -> bool {
 
 #[test]
 fn open_step_forward_and_back_help_and_quit_in_a_real_terminal() {
-    let tmux = Tmux::new("real");
-    let command = format!(
-        "{} open ipc/pipe-greeting --real; echo proclab-exited-with-$?; sleep 60",
-        env!("CARGO_BIN_EXE_proclab")
-    );
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-e",
-        "NO_COLOR=1",
-        &command,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    let tmux = Tmux::start("real", "open ipc/pipe-greeting --real", 120, 40);
     let screen = tmux.wait_for("real: twins under helper");
     assert!(screen.contains("step 0 of 3"), "{screen}");
     assert!(
@@ -164,23 +169,7 @@ fn open_step_forward_and_back_help_and_quit_in_a_real_terminal() {
 
 #[test]
 fn the_home_screen_opens_a_scenario_and_esc_comes_back() {
-    let tmux = Tmux::new("home");
-    let command = format!(
-        "{}; echo proclab-exited-with-$?; sleep 60",
-        env!("CARGO_BIN_EXE_proclab")
-    );
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    let tmux = Tmux::start("home", "", 100, 30);
     tmux.wait_for("Scenarios (");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("step 0 of");

@@ -1,5 +1,5 @@
-//! Embeds every file under `scenarios/` in the binary, so `proclab scenarios` and
-//! `proclab run ID` work wherever the binary is installed.
+//! Embeds every file under `scenarios/` and `lessons/` in the binary, so `proclab scenarios`,
+//! `proclab run ID` and the lessons work wherever the binary is installed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,20 +18,19 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let scenarios = root.join("scenarios");
-    println!("cargo::rerun-if-changed=scenarios");
+/// `pub static NAME: &[(&str, &str)]`: (id, text) of every TOML file under `folder`, by id.
+fn embed(root: &Path, folder: &str, name: &str, doc: &str) -> String {
+    let dir = root.join(folder);
+    println!("cargo::rerun-if-changed={folder}");
     let mut files = Vec::new();
-    collect(&scenarios, &mut files);
+    collect(&dir, &mut files);
     files.sort();
-    let mut code = String::from(
-        "/// Bundled scenarios: (id, text), sorted by id.\npub static BUNDLED: &[(&str, &str)] = &[\n",
-    );
+    let mut code =
+        format!("/// {doc}: (id, text), sorted by id.\npub static {name}: &[(&str, &str)] = &[\n");
     for file in &files {
         let id = file
-            .strip_prefix(&scenarios)
-            .expect("under scenarios/")
+            .strip_prefix(&dir)
+            .expect("under the folder")
             .with_extension("")
             .to_string_lossy()
             .replace('\\', "/");
@@ -42,6 +41,14 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("bundled.rs");
-    fs::write(out, code).expect("OUT_DIR is writable");
+    code
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    let scenarios = embed(&root, "scenarios", "BUNDLED", "Bundled scenarios");
+    fs::write(out.join("bundled.rs"), scenarios).expect("OUT_DIR is writable");
+    let lessons = embed(&root, "lessons", "BUNDLED_LESSONS", "Bundled lessons");
+    fs::write(out.join("bundled_lessons.rs"), lessons).expect("OUT_DIR is writable");
 }

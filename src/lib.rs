@@ -6,6 +6,7 @@
 //! - [`report`]: text and JSON reports built from the kernel's events;
 //! - [`replay`]: a run you can move through, forward and back (snapshots of the kernel);
 //! - [`lab`]: the real-OS lab, which runs a scenario's processes for real beside the model;
+//! - [`lesson`]: lessons (steps, questions computed from the simulation) and progress;
 //! - [`tui`]: the terminal UI, a thin view over the replay and the lab's records;
 //! - [`cli`]: the command line.
 //!
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod compat;
 pub mod kernel;
 pub mod lab;
+pub mod lesson;
 pub mod replay;
 pub mod report;
 pub mod scenario;

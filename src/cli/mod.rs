@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod diagnostics;
+mod lesson;
 mod real;
 
 use crate::report::{self, Options};
@@ -120,12 +121,72 @@ Examples:
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Take a lesson: in the TUI, or as plain text with --plain
+    #[command(after_help = "\
+ID is a lesson's id or file name (see `proclab lessons`), or a lesson file. Progress is kept by
+lesson id in progress.toml in your data directory (e.g. ~/.local/share/proclab/), or in FILE.
+
+In the TUI: n/p next and previous lesson step, a to answer, h for a hint, ? for all keys.
+With --plain the lesson is printed step by step and answers are read from standard input, one
+per line (h for a hint, s to see the answer, q to stop); at the end of input it stops, saved.
+
+Examples:
+  proclab lesson process-states
+  proclab lesson process-states --plain
+  printf '3\\n' | proclab lesson zombies-and-orphans --plain --progress /tmp/p.toml")]
+    Lesson {
+        /// Lesson id, bundled lesson file name, or lesson file
+        id: String,
+        /// Plain text on standard output, answers from standard input
+        #[arg(long)]
+        plain: bool,
+        /// Keep progress in this file instead of the data directory
+        #[arg(long, value_name = "FILE")]
+        progress: Option<std::path::PathBuf>,
+        /// Start the lesson over instead of resuming where you stopped
+        #[arg(long)]
+        restart: bool,
+    },
+    /// List the lessons, in course order, with your progress
+    #[command(after_help = "\
+Example:
+  proclab lessons
+  proclab lessons --progress /tmp/p.toml")]
+    Lessons {
+        /// Read progress from this file instead of the data directory
+        #[arg(long, value_name = "FILE")]
+        progress: Option<std::path::PathBuf>,
+    },
+    /// Tools for instructors and lesson authors
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// List the bundled scenarios with what each one shows
     #[command(after_help = "\
 Example:
   proclab scenarios
   proclab run scheduling/fcfs-convoy")]
     Scenarios,
+}
+
+/// `proclab dev …`.
+#[derive(Subcommand, Debug)]
+enum DevCommand {
+    /// Check lessons, exercises and scenarios: files parse, ids are unique, every step's move
+    /// is reachable, every question answerable, every referenced scenario exists
+    #[command(after_help = "\
+PATH is a file or a folder (searched for .toml files). A file is a lesson, an exercise or a
+scenario by the folder it is in (lessons/, exercises/, scenarios/), or else by its keys.
+Without PATH: lessons/, exercises/ and scenarios/ in the current folder.
+Exits with 0 if everything is valid, 2 if anything is not.
+
+Examples:
+  proclab dev check
+  proclab dev check lessons/05-context-switch.toml
+  proclab dev check my-course/")]
+    Check {
+        /// Files or folders to check
+        paths: Vec<String>,
+    },
 }
 
 /// Loads a scenario from a path, or else from the bundled scenarios by id.
@@ -272,6 +333,8 @@ fn home() -> i32 {
         open: None,
         allow_exec: false,
         timeout: std::time::Duration::from_secs(5),
+        lesson: None,
+        progress: lesson::open_progress(None),
     })
 }
 
@@ -310,6 +373,8 @@ fn open(file: &str, real: bool, allow_exec: bool, timeout: f64) -> i32 {
         open: Some((scenario, real)),
         allow_exec,
         timeout: std::time::Duration::from_secs_f64(timeout),
+        lesson: None,
+        progress: lesson::open_progress(None),
     })
 }
 
@@ -369,5 +434,19 @@ pub fn main() -> i32 {
         Some(Command::Lab) => lab_helper(),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Scenarios) => scenarios(),
+        Some(Command::Lesson {
+            id,
+            plain: true,
+            progress,
+            restart,
+        }) => lesson::plain(&id, progress.as_deref(), restart),
+        Some(Command::Lesson {
+            id,
+            progress,
+            restart,
+            ..
+        }) => lesson::tui(&id, progress.as_deref(), restart),
+        Some(Command::Lessons { progress }) => lesson::list(progress.as_deref()),
+        Some(Command::Dev(DevCommand::Check { paths })) => lesson::dev_check(&paths),
     }
 }

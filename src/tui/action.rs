@@ -65,6 +65,18 @@ pub enum Action {
     },
     /// A scenario could not be opened.
     LoadFailed(String),
+    /// A lesson was read and checked: open it.
+    LessonLoaded(Box<crate::lesson::Lesson>),
+    /// The next step of the lesson.
+    LessonNext,
+    /// The previous step of the lesson.
+    LessonPrevious,
+    /// Open the answer box.
+    Answer,
+    /// Reveal the next hint.
+    Hint,
+    /// Show the answer to the question.
+    ShowAnswer,
     /// The terminal changed size.
     Resize(Size),
     /// News from a real run.
@@ -119,6 +131,14 @@ pub enum Effect {
         /// The step.
         to: u64,
     },
+    /// Read and check a lesson file or bundled lesson, then report [`Action::LessonLoaded`]
+    /// or [`Action::LoadFailed`].
+    LoadLesson {
+        /// A path or a bundled lesson's id.
+        source: String,
+    },
+    /// Write the progress file.
+    SaveProgress,
     /// End a real run and remove its twins.
     StopReal {
         /// The run's number.

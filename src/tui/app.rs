@@ -3,6 +3,8 @@
 
 use super::theme::Theme;
 use crate::lab::record::{StepRecord, Summary};
+use crate::lesson::Lesson;
+use crate::lesson::progress::Progress;
 use crate::replay::Replay;
 use crate::scenario::{Scenario, bundled};
 use ratatui::layout::Size;
@@ -31,6 +33,10 @@ pub struct App {
     pub runs: u64,
     /// Let real runs `exec` programs outside the allow-list.
     pub allow_exec: bool,
+    /// Progress through the lessons.
+    pub progress: Progress,
+    /// Something the user should know (progress that cannot be saved, unknown lesson ids).
+    pub notice: Option<String>,
 }
 
 /// The screen under the overlays.
@@ -69,6 +75,20 @@ pub struct Entry {
     pub description: String,
     /// It asks for the real-OS pane.
     pub real: bool,
+    /// A scenario or a lesson.
+    pub kind: EntryKind,
+}
+
+/// What an entry of the home list opens.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A bundled scenario.
+    Scenario,
+    /// A lesson with this many steps.
+    Lesson {
+        /// Its steps.
+        steps: usize,
+    },
 }
 
 /// The home list.
@@ -81,20 +101,31 @@ pub struct Home {
 }
 
 impl Home {
-    /// The bundled scenarios, in the order `proclab scenarios` lists them.
+    /// The lessons in course order, then the bundled scenarios in the order
+    /// `proclab scenarios` lists them.
     pub fn bundled() -> Home {
-        let entries = bundled::ids()
-            .filter_map(|id| {
-                let scenario = Scenario::parse(id, bundled::find(id)?).ok()?;
-                Some(Entry {
-                    topic: bundled::topic(id).to_string(),
-                    id: id.to_string(),
-                    title: scenario.title,
-                    description: scenario.description,
-                    real: scenario.real,
-                })
+        let lessons = crate::lesson::bundled::listings()
+            .into_iter()
+            .map(|l| Entry {
+                topic: "lessons".into(),
+                id: l.id,
+                title: l.title,
+                description: l.summary,
+                real: l.real,
+                kind: EntryKind::Lesson { steps: l.steps },
+            });
+        let scenarios = bundled::ids().filter_map(|id| {
+            let scenario = Scenario::parse(id, bundled::find(id)?).ok()?;
+            Some(Entry {
+                topic: bundled::topic(id).to_string(),
+                id: id.to_string(),
+                title: scenario.title,
+                description: scenario.description,
+                real: scenario.real,
+                kind: EntryKind::Scenario,
             })
-            .collect();
+        });
+        let entries = lessons.chain(scenarios).collect();
         Home {
             entries,
             selected: 0,
@@ -174,8 +205,60 @@ pub struct ScenarioView {
     pub scrolls: Scrolls,
     /// The real kernel underneath, if shown.
     pub real: Option<RealSide>,
+    /// The lesson being taken, if the scenario was opened for one.
+    pub lesson: Option<LessonView>,
 }
 
+/// A lesson being taken: which step, and the question's state.
+#[derive(Clone, Debug)]
+pub struct LessonView {
+    /// The lesson.
+    pub lesson: std::sync::Arc<Lesson>,
+    /// The lesson step on screen (0-based).
+    pub index: usize,
+    /// The answer being typed, if the answer box is open.
+    pub input: Option<String>,
+    /// Hints revealed so far.
+    pub hints: usize,
+    /// Wrong tries at this question.
+    pub tries: u32,
+    /// What the last reply got.
+    pub feedback: Option<Feedback>,
+    /// Every step has been seen.
+    pub complete: bool,
+}
+
+/// What a reply got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Feedback {
+    /// Right.
+    Right,
+    /// Wrong; try again.
+    Wrong,
+    /// Not an answer of the right kind.
+    Unusable(String),
+    /// The student asked to see the answer.
+    Shown,
+}
+
+impl LessonView {
+    /// The step on screen.
+    pub fn step(&self) -> &crate::lesson::Step {
+        &self.lesson.steps[self.index]
+    }
+
+    /// The question is answered (or its answer shown): a prediction's move has happened.
+    pub fn settled(&self) -> bool {
+        matches!(self.feedback, Some(Feedback::Right | Feedback::Shown))
+    }
+
+    /// The run's step the lesson step shows now: before the move while a prediction is open.
+    pub fn shown_at(&self) -> u64 {
+        let step = self.step();
+        let predicting = step.question.as_ref().is_some_and(|q| q.predict) && !self.settled();
+        if predicting { step.from } else { step.at }
+    }
+}
 impl ScenarioView {
     /// The panes that exist, in focus order.
     pub fn panes(&self) -> Vec<Pane> {
@@ -273,6 +356,8 @@ impl App {
             quit: false,
             runs: 0,
             allow_exec: false,
+            progress: Progress::in_memory(),
+            notice: None,
         }
     }
 

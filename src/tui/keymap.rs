@@ -36,6 +36,15 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             _ => return None,
         });
     }
+    if super::update::typing_an_answer(app) {
+        return Some(match key.code {
+            KeyCode::Esc => Action::Back,
+            KeyCode::Enter => Action::Submit,
+            KeyCode::Backspace => Action::Erase,
+            KeyCode::Char(c) if !ctrl => Action::Type(c),
+            _ => return None,
+        });
+    }
     let common = match key.code {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => Some(Action::Help),
@@ -47,8 +56,22 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
     }
     match app.screen {
         Screen::Home => home_key(key),
+        Screen::Scenario(ref view) if view.lesson.is_some() => lesson_key(key),
         Screen::Scenario(_) => scenario_key(key),
     }
+}
+
+/// In a lesson, n and p move between the lesson's steps; the arrows still step the run.
+fn lesson_key(key: &KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Char('n') => Action::LessonNext,
+        KeyCode::Char('p') => Action::LessonPrevious,
+        KeyCode::Char('a') => Action::Answer,
+        KeyCode::Char('h') => Action::Hint,
+        KeyCode::Char('s') => Action::ShowAnswer,
+        KeyCode::Char(c @ '0'..='9') | KeyCode::Char(c @ '.') => Action::Type(c),
+        _ => return scenario_key(key),
+    })
 }
 
 fn home_key(key: &KeyEvent) -> Option<Action> {

@@ -41,6 +41,10 @@ pub struct Start {
     pub allow_exec: bool,
     /// Seconds a real step may take.
     pub timeout: Duration,
+    /// A lesson to open at once (instead of `open`).
+    pub lesson: Option<crate::lesson::Lesson>,
+    /// Progress through the lessons, and where to save it.
+    pub progress: crate::lesson::progress::Progress,
 }
 
 /// Runs the TUI until the user quits; returns the exit code.
@@ -64,6 +68,8 @@ pub fn run(start: Start) -> i32 {
     let size = terminal.size().unwrap_or_default();
     let mut app = App::new(super::theme::Theme::from_env(), size);
     app.allow_exec = start.allow_exec;
+    app.notice = start.progress.warnings.last().cloned();
+    app.progress = start.progress;
     let mut runtime = Runtime {
         workers: HashMap::new(),
         timeout: start.timeout,
@@ -78,6 +84,10 @@ pub fn run(start: Start) -> i32 {
                 real,
             },
         );
+        runtime.carry_out(&mut app, effects);
+    }
+    if let Some(lesson) = start.lesson {
+        let effects = super::update::update(&mut app, Action::LessonLoaded(Box::new(lesson)));
         runtime.carry_out(&mut app, effects);
     }
     let result = runtime.event_loop(&mut app, &mut terminal, &rx);
@@ -172,6 +182,23 @@ impl Runtime {
                     };
                     let more = super::update::update(app, action);
                     self.carry_out(app, more);
+                }
+                Effect::LoadLesson { source } => {
+                    let action = match crate::lesson::Lesson::open(&source) {
+                        Ok(lesson) => Action::LessonLoaded(Box::new(lesson)),
+                        Err(e) => Action::LoadFailed(e.to_string()),
+                    };
+                    let more = super::update::update(app, action);
+                    self.carry_out(app, more);
+                }
+                Effect::SaveProgress => {
+                    if let Err(e) = app.progress.save() {
+                        let path = app.progress.path().map(|p| p.display().to_string());
+                        app.notice = Some(format!(
+                            "cannot save progress to {}: {e}",
+                            path.unwrap_or_default()
+                        ));
+                    }
                 }
                 Effect::StartReal { run, scenario } => {
                     match real_worker::spawn(run, *scenario, self.timeout, self.tx.clone()) {

@@ -66,6 +66,11 @@ impl Theme {
         }
     }
 
+    /// What a lesson step draws attention to.
+    pub fn spotlight(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
     /// A disagreement between the model and the real kernel.
     pub fn mismatch(&self) -> Style {
         self.fg(Color::Red)

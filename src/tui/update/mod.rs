@@ -2,14 +2,22 @@
 //! I/O; what needs the outside world (reading a file, driving real processes) comes back as
 //! [`Effect`]s for the runtime to carry out.
 
+mod lesson;
+
 use super::action::{Action, Effect, RealNews};
 use super::app::{
-    App, DEFAULT_SPEED, Overlay, Pane, RealSide, RealStatus, SPEEDS, ScenarioView, Screen, Scrolls,
+    App, DEFAULT_SPEED, EntryKind, Overlay, Pane, RealSide, RealStatus, SPEEDS, ScenarioView,
+    Screen, Scrolls,
 };
 use super::view::layout;
 use crate::lab::admit::admit;
 use crate::replay::Replay;
 use crate::scenario::Scenario;
+
+/// True while the student types an answer in a lesson (keys are text then).
+pub fn typing_an_answer(app: &App) -> bool {
+    app.overlay.is_none() && lesson::typing(app)
+}
 
 /// Applies `action` to `app`; returns what the runtime must do.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -21,6 +29,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Resize(size) => app.size = size,
         Action::Real { run, news } => return real_news(app, run, news),
         Action::Loaded { scenario, real } => return open(app, *scenario, real),
+        Action::LessonLoaded(l) => return lesson::open_lesson(app, *l),
+        Action::LessonNext => return lesson::next(app),
+        Action::LessonPrevious => return lesson::previous(app),
+        Action::Answer => lesson::start_answer(app, None),
+        Action::Hint => lesson::hint(app),
+        Action::ShowAnswer => return lesson::show_answer(app),
         Action::LoadFailed(why) => match &mut app.overlay {
             Some(Overlay::Open { error, .. }) => *error = Some(why),
             _ => {
@@ -37,10 +51,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => {
-            if app.overlay.take().is_none() && app.view().is_some() {
-                let effects = stop_real(app);
-                app.screen = Screen::Home;
-                return effects;
+            if app.overlay.take().is_none() {
+                if lesson::typing(app) {
+                    lesson::cancel(app);
+                } else if app.view().is_some() {
+                    let mut effects = stop_real(app);
+                    app.screen = Screen::Home;
+                    effects.push(Effect::SaveProgress);
+                    return effects;
+                }
             }
         }
         Action::StartOpen => {
@@ -53,15 +72,24 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(Overlay::Open { input, error }) = &mut app.overlay {
                 input.push(c);
                 *error = None;
+            } else if lesson::typing(app) {
+                lesson::type_char(app, c);
+            } else {
+                lesson::start_answer(app, Some(c));
             }
         }
         Action::Erase => {
             if let Some(Overlay::Open { input, error }) = &mut app.overlay {
                 input.pop();
                 *error = None;
+            } else {
+                lesson::erase(app);
             }
         }
         Action::Submit => {
+            if app.overlay.is_none() {
+                return lesson::submit(app);
+            }
             if let Some(Overlay::Open { input, .. }) = &app.overlay {
                 let source = input.trim().to_string();
                 if !source.is_empty() {
@@ -74,6 +102,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenSelected { real } => {
             if let Some(entry) = app.home.current() {
+                if let EntryKind::Lesson { .. } = entry.kind {
+                    return vec![Effect::LoadLesson {
+                        source: entry.id.clone(),
+                    }];
+                }
                 return vec![Effect::Load {
                     source: entry.id.clone(),
                     real,
@@ -227,6 +260,7 @@ fn open(app: &mut App, scenario: Scenario, force_real: bool) -> Vec<Effect> {
         focus: Pane::Simulated,
         scrolls: Scrolls::default(),
         real,
+        lesson: None,
     }));
     effects
 }

@@ -2,6 +2,7 @@
 //! bottom; the lines of the current step stand out.
 
 use super::pane_block;
+use crate::lesson::Highlight;
 use crate::tui::app::ScenarioView;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -42,6 +43,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
     } else {
         lines
     })
-    .block(pane_block(&title, focused, theme));
+    .block(super::lit_block(
+        pane_block(&title, focused, theme),
+        view,
+        Highlight::Log,
+        theme,
+    ));
     frame.render_widget(paragraph, area);
 }

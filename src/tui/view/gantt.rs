@@ -20,7 +20,7 @@ pub fn height(cpus: u16) -> u16 {
 }
 
 /// The section.
-pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: Theme) {
     let now = replay.kernel().now();
     let width = u64::from(area.width.saturating_sub(LABEL + 1).max(1));
     let from = if now < width { 0 } else { now - width + 1 };
@@ -60,7 +60,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
             now * cpus
         )
     };
-    frame.render_widget(Paragraph::new(lines).block(section(title, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(section(title, lit, theme)),
+        area,
+    );
 }
 
 /// The time axis under the chart: a number at every multiple of 10 (or 5 when close).

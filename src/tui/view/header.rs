@@ -31,7 +31,18 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
         Span::raw(" · "),
         state,
         Span::raw(" · "),
-        Span::styled(view.scenario.title.clone(), theme.title()),
+        match &view.lesson {
+            Some(l) => Span::styled(
+                format!(
+                    "lesson step {} of {}: {}",
+                    l.index + 1,
+                    l.lesson.steps.len(),
+                    l.lesson.title
+                ),
+                theme.spotlight(),
+            ),
+            None => Span::styled(view.scenario.title.clone(), theme.title()),
+        },
     ]);
     let mut setup = vec![Span::styled(
         format!(
@@ -75,6 +86,22 @@ fn speed(steps: f64) -> String {
 /// The key hints.
 pub fn footer(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
     let play = if view.playing { "pause" } else { "play" };
+    if view.lesson.is_some() {
+        let keys = [
+            ("n/p", "lesson step"),
+            ("a", "answer"),
+            ("h", "hint"),
+            ("s", "show answer"),
+            ("→/←", "run step"),
+            ("Enter", play),
+            ("Tab", "focus"),
+            ("?", "help"),
+            ("Esc", "home"),
+            ("q", "quit"),
+        ];
+        frame.render_widget(Paragraph::new(hints(&keys, theme)), area);
+        return;
+    }
     let keys = [
         ("n/→", "next"),
         ("p/←", "back"),

@@ -42,11 +42,28 @@ const GROUPS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
+/// The keys of a lesson, shown instead of the first group while a lesson is open.
+const LESSON: (&str, &[(&str, &str)]) = (
+    "In a lesson",
+    &[
+        ("n  p", "next / previous lesson step"),
+        ("a  1-9", "answer the question (Enter submits, Esc closes)"),
+        ("h", "reveal a hint"),
+        ("s", "show the answer and why"),
+        ("→ ← space", "step the run freely; Enter plays"),
+    ],
+);
+
 /// The overlay.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let mut lines = Vec::new();
-    for (group, keys) in GROUPS {
+    let in_lesson = app.view().is_some_and(|v| v.lesson.is_some());
+    let groups = GROUPS
+        .iter()
+        .enumerate()
+        .map(|(i, g)| if i == 0 && in_lesson { &LESSON } else { g });
+    for (group, keys) in groups {
         lines.push(Line::styled(*group, theme.title()));
         for (key, what) in *keys {
             lines.push(Line::from(vec![

@@ -1,8 +1,10 @@
-//! The home screen: the bundled scenarios by topic, and what the selected one is about.
+//! The home screen: the lessons with the student's progress, the bundled scenarios by topic,
+//! and what the selected one is about.
 
 use super::header::hints;
 use super::pane_block;
-use crate::tui::app::App;
+use crate::lesson::progress::Status;
+use crate::tui::app::{App, Entry, EntryKind};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,10 +29,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                     theme.title(),
                 ),
             ]),
-            Line::styled(
-                " Pick a scenario and step through it; scenarios marked ◆ also run on the real Linux kernel.",
-                theme.dim(),
-            ),
+            match &app.notice {
+                Some(notice) => Line::styled(format!(" {notice}"), theme.error()),
+                None => Line::styled(
+                    " Take a lesson, or pick a scenario and step through it; ◆ also runs on the real Linux kernel.",
+                    theme.dim(),
+                ),
+            },
         ]),
         top,
     );
@@ -65,12 +70,23 @@ fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         if i == home.selected {
             selected_line = lines.len();
         }
-        let name = e.id.rsplit('/').next().unwrap_or(&e.id);
         let mark = if e.real { "◆" } else { " " };
-        let line = Line::from(vec![
-            Span::raw(format!(" {mark} {name:<24} ")),
-            Span::styled(e.title.clone(), theme.dim()),
-        ]);
+        let line = match e.kind {
+            EntryKind::Lesson { .. } => {
+                let (status, style) = status(app, e, theme);
+                Line::from(vec![
+                    Span::raw(format!(" {mark} {:<50} ", e.title)),
+                    Span::styled(status, style),
+                ])
+            }
+            EntryKind::Scenario => {
+                let name = e.id.rsplit('/').next().unwrap_or(&e.id);
+                Line::from(vec![
+                    Span::raw(format!(" {mark} {name:<24} ")),
+                    Span::styled(e.title.clone(), theme.dim()),
+                ])
+            }
+        };
         lines.push(if i == home.selected {
             line.style(theme.highlight())
         } else {
@@ -81,7 +97,15 @@ fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let offset = selected_line
         .saturating_sub(height / 2)
         .min(lines.len().saturating_sub(height));
-    let title = format!("Scenarios ({})", home.entries.len());
+    let lessons = home
+        .entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Lesson { .. }))
+        .count();
+    let title = format!(
+        "Lessons ({lessons}) and scenarios ({})",
+        home.entries.len() - lessons
+    );
     frame.render_widget(
         Paragraph::new(lines)
             .block(pane_block(&title, true, theme))
@@ -94,10 +118,17 @@ fn render_about(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut lines = Vec::new();
     if let Some(e) = app.home.current() {
         lines.push(Line::styled(e.title.clone(), theme.title()));
-        lines.push(Line::styled(
-            format!("{} · proclab open {}", e.topic, e.id),
-            theme.dim(),
-        ));
+        let command = match e.kind {
+            EntryKind::Lesson { steps } => {
+                format!("lesson of {steps} steps · proclab lesson {}", e.id)
+            }
+            EntryKind::Scenario => format!("{} · proclab open {}", e.topic, e.id),
+        };
+        lines.push(Line::styled(command, theme.dim()));
+        if let EntryKind::Lesson { .. } = e.kind {
+            let (status, style) = status(app, e, theme);
+            lines.push(Line::styled(status, style));
+        }
         lines.push(Line::raw(""));
         for paragraph in e.description.split("\n\n") {
             lines.push(Line::raw(paragraph.replace('\n', " ")));
@@ -116,4 +147,20 @@ fn render_about(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .wrap(Wrap { trim: true }),
         area,
     );
+}
+
+/// Where the student stands in a lesson: done, at step N, or new.
+fn status(app: &App, e: &Entry, theme: Theme) -> (String, ratatui::style::Style) {
+    let steps = match e.kind {
+        EntryKind::Lesson { steps } => steps,
+        EntryKind::Scenario => 0,
+    };
+    match app.progress.status(&e.id) {
+        Status::Done => ("✔ done".into(), theme.agree()),
+        Status::Current(step) => (
+            format!("▸ at step {} of {steps}", (step + 1).min(steps)),
+            theme.spotlight(),
+        ),
+        Status::New => ("new".into(), theme.dim()),
+    }
 }

@@ -51,7 +51,12 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
     ])
     .areas(area);
     if area.width >= WIDE {
-        let bottom_height = (body.height / 4).clamp(7, 14);
+        // A lesson's text needs more room than the narration.
+        let bottom_height = if view.lesson.is_some() {
+            (body.height * 2 / 5).clamp(10, 20)
+        } else {
+            (body.height / 4).clamp(7, 14)
+        };
         let [top, bottom] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_height)]).areas(body);
         let mut panes = Vec::new();
@@ -64,9 +69,12 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
         } else {
             panes.push((Pane::Simulated, top));
         }
-        let [narration, log] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(bottom);
+        let share = if view.lesson.is_some() { 62 } else { 50 };
+        let [narration, log] = Layout::horizontal([
+            Constraint::Percentage(share),
+            Constraint::Percentage(100 - share),
+        ])
+        .areas(bottom);
         panes.push((Pane::Narration, narration));
         panes.push((Pane::Log, log));
         return Regions {
@@ -80,8 +88,9 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
     let panes = if view.focus == Pane::Narration {
         vec![(Pane::Narration, rest)]
     } else {
+        let below = if view.lesson.is_some() { 12 } else { 6 };
         let [shown, narration] =
-            Layout::vertical([Constraint::Min(0), Constraint::Length(6)]).areas(rest);
+            Layout::vertical([Constraint::Min(0), Constraint::Length(below)]).areas(rest);
         vec![(view.focus, shown), (Pane::Narration, narration)]
     };
     Regions {

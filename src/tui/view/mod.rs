@@ -8,6 +8,7 @@ mod help;
 mod home;
 mod ipc_objects;
 pub mod layout;
+mod lesson_pane;
 mod narration;
 mod open_prompt;
 mod process_table;
@@ -22,6 +23,7 @@ mod twins;
 
 use super::app::{App, Overlay, Pane, ScenarioView, Screen};
 use super::theme::Theme;
+use crate::lesson::Highlight;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -67,6 +69,9 @@ fn scenario(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
         match pane {
             Pane::Simulated => simulated_pane::render(frame, *rect, view, focused, theme),
             Pane::Real => real_pane::render(frame, *rect, view, focused, theme),
+            Pane::Narration if view.lesson.is_some() => {
+                lesson_pane::render(frame, *rect, view, focused, theme)
+            }
             Pane::Narration => narration::render(frame, *rect, view, focused, theme),
             Pane::Log => event_log::render(frame, *rect, view, focused, theme),
         }
@@ -89,12 +94,42 @@ fn pane_block(title: &str, focused: bool, theme: Theme) -> Block<'static> {
     }
 }
 
-/// A titled section inside a pane: a rule with the title on it.
-fn section(title: String, theme: Theme) -> Block<'static> {
-    Block::new()
+/// A titled section inside a pane: a rule with the title on it; a lesson step can light it.
+fn section(title: String, lit: bool, theme: Theme) -> Block<'static> {
+    let block = Block::new()
         .borders(ratatui::widgets::Borders::TOP)
-        .border_style(theme.dim())
-        .title(Span::styled(title, theme.title()))
+        .border_style(theme.dim());
+    if lit {
+        block
+            .border_style(theme.spotlight())
+            .title(Span::styled(title, theme.spotlight()))
+            .title(Span::styled(" ◀ look here ", theme.spotlight()))
+    } else {
+        block.title(Span::styled(title, theme.title()))
+    }
+}
+
+/// True if the open lesson's step draws attention to `part`.
+fn lit(view: &ScenarioView, part: Highlight) -> bool {
+    view.lesson
+        .as_ref()
+        .is_some_and(|l| l.step().highlight.contains(&part))
+}
+
+/// A pane's frame, lit when the open lesson's step draws attention to it.
+fn lit_block(
+    block: Block<'static>,
+    view: &ScenarioView,
+    part: Highlight,
+    theme: Theme,
+) -> Block<'static> {
+    if lit(view, part) {
+        block
+            .border_style(theme.spotlight())
+            .title(Span::styled(" ◀ look here ", theme.spotlight()))
+    } else {
+        block
+    }
 }
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.

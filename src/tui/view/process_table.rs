@@ -3,6 +3,7 @@
 use super::queues::places;
 use super::section;
 use crate::kernel::{Names, Pcb, State};
+use crate::lesson::Highlight;
 use crate::replay::Replay;
 use crate::tui::app::ScenarioView;
 use crate::tui::theme::Theme;
@@ -13,6 +14,7 @@ use ratatui::widgets::{Cell, Row, Table};
 
 /// The table, scrolled by the pane's scroll position.
 pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
+    let lit = super::lit(view, Highlight::Processes);
     let replay = &view.replay;
     let kernel = replay.kernel();
     let total = kernel.processes().count();
@@ -70,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
         ],
     )
     .header(header)
-    .block(section(title, theme));
+    .block(section(title, lit, theme));
     frame.render_widget(table, area);
 }
 

@@ -65,7 +65,7 @@ pub fn places(replay: &Replay) -> HashMap<Pid, String> {
 }
 
 /// The section.
-pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: Theme) {
     let kernel = replay.kernel();
     let names = replay.names();
     let list = |pids: Vec<Pid>| -> Span<'static> {
@@ -138,5 +138,8 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
         lines.push(Line::from(spans));
     }
     let title = " Queues (next to run first) ".to_string();
-    frame.render_widget(Paragraph::new(lines).block(section(title, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(section(title, lit, theme)),
+        area,
+    );
 }

@@ -4,6 +4,7 @@
 
 use super::{ipc_objects, pane_block, process_tree, real_calls, twins};
 use crate::lab::record::{FindingKind, StepRecord};
+use crate::lesson::Highlight;
 use crate::tui::app::{RealStatus, ScenarioView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -13,7 +14,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 /// The pane.
 pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool, theme: Theme) {
-    let block = pane_block("Real OS", focused, theme);
+    let block = super::lit_block(
+        pane_block("Real OS", focused, theme),
+        view,
+        Highlight::Real,
+        theme,
+    );
     let Some(real) = &view.real else {
         frame.render_widget(block, area);
         return;

@@ -1,7 +1,8 @@
 //! The left pane: the simulated kernel — its process table, the state diagram, the queues and
 //! the Gantt chart.
 
-use super::{gantt, pane_block, process_table, queues, state_diagram};
+use super::{gantt, lit, pane_block, process_table, queues, state_diagram};
+use crate::lesson::Highlight;
 use crate::tui::app::ScenarioView;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -39,14 +40,44 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
         let [diagram, queue_area] =
             Layout::horizontal([Constraint::Length(DIAGRAM_WIDTH), Constraint::Min(0)])
                 .areas(middle_area);
-        state_diagram::render(frame, diagram, &view.replay, theme);
-        queues::render(frame, queue_area, &view.replay, theme);
+        state_diagram::render(
+            frame,
+            diagram,
+            &view.replay,
+            lit(view, Highlight::States),
+            theme,
+        );
+        queues::render(
+            frame,
+            queue_area,
+            &view.replay,
+            lit(view, Highlight::Queues),
+            theme,
+        );
     } else {
         let [diagram, queue_area] =
             Layout::vertical([Constraint::Length(diagram_height), Constraint::Min(0)])
                 .areas(middle_area);
-        state_diagram::render(frame, diagram, &view.replay, theme);
-        queues::render(frame, queue_area, &view.replay, theme);
+        state_diagram::render(
+            frame,
+            diagram,
+            &view.replay,
+            lit(view, Highlight::States),
+            theme,
+        );
+        queues::render(
+            frame,
+            queue_area,
+            &view.replay,
+            lit(view, Highlight::Queues),
+            theme,
+        );
     }
-    gantt::render(frame, chart, &view.replay, theme);
+    gantt::render(
+        frame,
+        chart,
+        &view.replay,
+        lit(view, Highlight::Gantt),
+        theme,
+    );
 }

@@ -122,7 +122,7 @@ pub fn height(kernel: &Kernel) -> u16 {
 }
 
 /// The section.
-pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, spotlit: bool, theme: Theme) {
     let kernel = replay.kernel();
     let mut counts = [0u32; 8];
     for p in kernel.processes() {
@@ -188,7 +188,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, theme: Theme) {
         ),
         None => " States ".to_string(),
     };
-    frame.render_widget(Paragraph::new(lines).block(section(title, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(section(title, spotlit, theme)),
+        area,
+    );
 }
 
 /// A count in three columns.

@@ -1,0 +1,242 @@
+//! `proclab lesson`, `proclab lessons` and `proclab dev check`: lessons at the command line,
+//! and the check an instructor runs over everything they write.
+
+use super::{EXIT_BAD_INPUT, print, report_error};
+use crate::lesson::progress::{self, Progress, Status};
+use crate::lesson::{Lesson, bundled, plain};
+use crate::scenario::{Scenario, ScenarioError};
+use std::path::{Path, PathBuf};
+
+/// The progress file: `--progress FILE`, or the default one in the user's data directory.
+pub fn open_progress(file: Option<&Path>) -> Progress {
+    let ids = bundled::ids();
+    let progress = match file.map(Path::to_path_buf).or_else(progress::default_path) {
+        Some(path) => Progress::load(&path, &ids),
+        None => {
+            eprintln!(
+                "proclab: no data directory here, so progress is not saved (use --progress FILE)"
+            );
+            Progress::in_memory()
+        }
+    };
+    for w in &progress.warnings {
+        eprintln!("warning: {w}");
+    }
+    progress
+}
+
+/// `proclab lessons`: the course, with where the student stands in each lesson.
+pub fn list(progress_file: Option<&Path>) -> i32 {
+    let progress = open_progress(progress_file);
+    let mut out = String::from("Lessons\n");
+    let mut code = 0;
+    for (n, lesson) in bundled::load_all().into_iter().enumerate() {
+        match lesson {
+            Ok(l) => {
+                let status = match progress.status(&l.id) {
+                    Status::New => "new".to_string(),
+                    Status::Current(step) => format!("at step {} of {}", step + 1, l.steps.len()),
+                    Status::Done => "done".to_string(),
+                };
+                out.push_str(&format!(
+                    "  {:>2}. {:<48} {:<16} {}\n",
+                    n + 1,
+                    l.title,
+                    status,
+                    l.id
+                ));
+            }
+            Err(e) => code = code.max(report_error(&e)),
+        }
+    }
+    out.push_str("\nTake one with `proclab lesson ID` (add --plain for plain text).\n");
+    code.max(print(&out))
+}
+
+/// `proclab lesson ID --plain`.
+pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
+    let lesson = match open(id) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut progress = open_progress(progress_file);
+    if restart {
+        progress.restart(&lesson.id);
+    }
+    let start = match progress.status(&lesson.id) {
+        Status::Current(step) if step < lesson.steps.len() => step,
+        _ => 0,
+    };
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = std::io::stdout().lock();
+    match plain::run(&lesson, start, &mut progress, &mut input, &mut out) {
+        Ok(_) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            super::EXIT_FAILURE
+        }
+    }
+}
+
+/// `proclab lesson ID`: the lesson in the TUI, or in plain text when there is no terminal.
+pub fn tui(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
+    if !super::on_a_terminal() {
+        eprintln!("proclab: not a terminal, so no TUI; here is the lesson in plain text instead.");
+        return plain(id, progress_file, restart);
+    }
+    let lesson = match open(id) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut progress = open_progress(progress_file);
+    if restart {
+        progress.restart(&lesson.id);
+    }
+    crate::tui::run(crate::tui::Start {
+        open: None,
+        allow_exec: false,
+        timeout: std::time::Duration::from_secs(5),
+        lesson: Some(lesson),
+        progress,
+    })
+}
+
+/// A lesson by file or bundled id, with errors reported (exit code in `Err`).
+pub fn open(id: &str) -> Result<Lesson, i32> {
+    Lesson::open(id).map_err(|e| match &e {
+        ScenarioError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            let ids = bundled::ids();
+            let hint = match crate::scenario::error::did_you_mean(id, ids.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the lessons are: {}", ids.join(", ")),
+            };
+            eprintln!("error: no lesson `{id}`: not a file, nor a bundled lesson's id\n  hint: {hint} (see `proclab lessons`)");
+            EXIT_BAD_INPUT
+        }
+        _ => report_error(&e),
+    })
+}
+
+/// What a file is, judged by its folder, then by its keys.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Lesson,
+    Exercise,
+    Scenario,
+}
+
+fn kind_of(path: &Path, text: &str) -> Kind {
+    for part in path.components().rev().skip(1) {
+        match part.as_os_str().to_str() {
+            Some("lessons") => return Kind::Lesson,
+            Some("exercises") => return Kind::Exercise,
+            Some("scenarios") => return Kind::Scenario,
+            _ => {}
+        }
+    }
+    match toml::from_str::<toml::Table>(text) {
+        Ok(t) if t.contains_key("step") => Kind::Lesson,
+        Ok(t) if t.contains_key("ask") && t.contains_key("kind") => Kind::Exercise,
+        _ => Kind::Scenario,
+    }
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for e in entries {
+            collect(&e, out);
+        }
+    } else if path.extension().is_some_and(|e| e == "toml") || !path.exists() {
+        out.push(path.to_path_buf());
+    }
+}
+
+/// `proclab dev check [PATH…]`: every lesson, exercise and scenario file parses and checks;
+/// lesson and exercise ids are unique.
+pub fn dev_check(paths: &[String]) -> i32 {
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        ["lessons", "exercises", "scenarios"]
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir())
+            .collect()
+    } else {
+        paths.iter().map(PathBuf::from).collect()
+    };
+    if roots.is_empty() {
+        eprintln!(
+            "error: nothing to check here\n  hint: run it in a folder with lessons/, exercises/ or scenarios/, or name files and folders"
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let mut files = Vec::new();
+    for r in &roots {
+        collect(r, &mut files);
+    }
+    let mut code = 0;
+    let mut ids: Vec<(String, Kind, PathBuf)> = Vec::new();
+    let (mut lessons, mut exercises, mut scenarios) = (0, 0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let kind = kind_of(file, &text);
+        let id = match kind {
+            Kind::Lesson => Lesson::load(file).map(|l| {
+                lessons += 1;
+                let questions = l.questions();
+                (
+                    Some(l.id.clone()),
+                    format!(
+                        "lesson {} — {} ({} steps, {questions} questions)",
+                        l.id,
+                        l.title,
+                        l.steps.len()
+                    ),
+                )
+            }),
+            Kind::Exercise => {
+                exercises += 1;
+                Ok((None, "MERGE-EXERCISE".to_string()))
+            }
+            Kind::Scenario => Scenario::load(file).map(|s| {
+                super::warn(&s);
+                scenarios += 1;
+                (None, format!("scenario — {}", s.title))
+            }),
+        };
+        match id {
+            Ok((id, what)) => {
+                if let Some(id) = id {
+                    if let Some((_, _, first)) = ids.iter().find(|(i, k, _)| *i == id && *k == kind)
+                    {
+                        eprintln!(
+                            "error: {}: the id `{id}` is already used by {}\n  hint: ids must be unique: progress and grades are kept under them",
+                            file.display(),
+                            first.display()
+                        );
+                        code = code.max(EXIT_BAD_INPUT);
+                        continue;
+                    }
+                    ids.push((id, kind, file.clone()));
+                }
+                code = code.max(print(&format!("ok: {} — {what}\n", file.display())));
+            }
+            Err(e) => code = code.max(report_error(&e)),
+        }
+    }
+    let summary = format!(
+        "\nChecked {} files: {lessons} lessons, {exercises} exercises, {scenarios} scenarios{}.\n",
+        files.len(),
+        if code == 0 {
+            ", all valid"
+        } else {
+            "; see the errors above"
+        }
+    );
+    code.max(print(&summary))
+}

@@ -1,0 +1,360 @@
+//! From the file's shape to a lesson: checks every key, loads the scenario, resolves every
+//! step's move to a step of the run and computes every answer there.
+
+use super::file::{ChoicesEntry, LessonFile, QuestionEntry, ScenarioRef};
+use super::go::{self, Go};
+use super::query::{self, Moment, Query, Value};
+use super::question::{Choices, Question, TOLERANCE};
+use super::words::{STATE_WORDS, Words};
+use super::{Lesson, Step, invalid};
+use crate::replay::Replay;
+use crate::report::{self, Options};
+use crate::scenario::error::did_you_mean;
+use crate::scenario::{Scenario, ScenarioError, bundled};
+use std::path::Path;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// A part of the screen a step can draw attention to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Highlight {
+    /// The process table (PCBs).
+    Processes,
+    /// The state diagram.
+    States,
+    /// The job, ready and device queues.
+    Queues,
+    /// The Gantt chart.
+    Gantt,
+    /// The real kernel's pane.
+    Real,
+    /// The event log.
+    Log,
+}
+
+const HIGHLIGHTS: [(&str, Highlight); 6] = [
+    ("processes", Highlight::Processes),
+    ("states", Highlight::States),
+    ("queues", Highlight::Queues),
+    ("gantt", Highlight::Gantt),
+    ("real", Highlight::Real),
+    ("log", Highlight::Log),
+];
+
+impl Highlight {
+    /// Its name in a lesson file.
+    pub fn name(self) -> &'static str {
+        HIGHLIGHTS[self as usize].0
+    }
+}
+
+/// Ids are what progress is kept under: plain words joined by dashes.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub(super) fn resolve(
+    file: LessonFile,
+    path: Arc<str>,
+    text: Arc<str>,
+    dir: Option<&Path>,
+) -> Result<Lesson, ScenarioError> {
+    let err = |span: std::ops::Range<usize>, message: String, hint: Option<String>| {
+        invalid(&path, &text, span, message, hint)
+    };
+    if !valid_id(file.id.get_ref()) {
+        return Err(err(
+            file.id.span(),
+            format!("`id = {:?}` is not a valid lesson id", file.id.get_ref()),
+            Some("use lower-case letters, digits and dashes, e.g. `id = \"process-states\"`; keep it stable, progress is kept under it".into()),
+        ));
+    }
+    let scenario = load_scenario(&file.scenario, dir, &err)?;
+    if file.steps.is_empty() {
+        return Err(err(
+            0..0,
+            "the lesson has no steps".into(),
+            Some("add a `[[step]]` with at least `text = \"…\"`".into()),
+        ));
+    }
+    let words = Words::of(&scenario);
+    let full = report::run(&scenario, Options::default());
+    let mut replay = Replay::new(&scenario);
+    let end = replay.steps();
+    let mut at = 0u64;
+    let mut steps = Vec::new();
+    for entry in file.steps {
+        let entry = entry.into_inner();
+        let go = match &entry.go {
+            Some(g) => Go::parse(g.get_ref(), &words)
+                .map_err(|m| err(g.span(), m, Some(format!("`go` is one of: {}", go::FORMS))))?,
+            None => Go::Stay,
+        };
+        let from = at;
+        at = step_after(&go, from, &mut replay).map_err(|m| {
+            let span = entry.go.as_ref().map_or(entry.text.span(), Spanned::span);
+            err(
+                span,
+                m,
+                Some(format!(
+                    "the run has {end} steps and ends at time {}",
+                    replay.timeline().time_at(end)
+                )),
+            )
+        })?;
+        let mut highlight = Vec::new();
+        for h in &entry.highlight {
+            match HIGHLIGHTS.iter().find(|(n, _)| n == h.get_ref()) {
+                Some((_, pane)) => highlight.push(*pane),
+                None => {
+                    let names = HIGHLIGHTS.map(|(n, _)| n);
+                    let hint = did_you_mean(h.get_ref(), names).map_or_else(
+                        || format!("panes are {}", names.join(", ")),
+                        |n| format!("did you mean `{n}`?"),
+                    );
+                    return Err(err(
+                        h.span(),
+                        format!("`{}` is not a pane", h.get_ref()),
+                        Some(hint),
+                    ));
+                }
+            }
+        }
+        replay.goto(at);
+        let question = match entry.question {
+            Some(q) => {
+                let span = q.span();
+                Some(question(
+                    q.into_inner(),
+                    span,
+                    &words,
+                    &replay,
+                    &full,
+                    &err,
+                )?)
+            }
+            None => None,
+        };
+        steps.push(Step {
+            title: entry.title,
+            text: entry.text.into_inner(),
+            go,
+            highlight,
+            question,
+            from,
+            at,
+            time: replay.timeline().time_at(at),
+        });
+    }
+    Ok(Lesson {
+        id: file.id.into_inner(),
+        title: file.title.into_inner(),
+        order: file.order.map_or(i64::MAX, Spanned::into_inner),
+        summary: file.summary.unwrap_or_default().trim().to_string(),
+        path,
+        scenario,
+        steps,
+    })
+}
+
+/// The scenario named by the lesson: a bundled id, a path next to the lesson, or inline.
+fn load_scenario(
+    entry: &Spanned<ScenarioRef>,
+    dir: Option<&Path>,
+    err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
+) -> Result<Scenario, ScenarioError> {
+    match entry.get_ref() {
+        ScenarioRef::Named(name) => {
+            if let Some(text) = bundled::find(name) {
+                let id = name
+                    .trim_end_matches(".toml")
+                    .trim_start_matches("scenarios/");
+                return Scenario::parse(&format!("scenarios/{id}.toml"), text);
+            }
+            if let Some(dir) = dir {
+                let file = dir.join(name);
+                if file.exists() {
+                    return Scenario::load(&file);
+                }
+            }
+            let ids: Vec<&str> = bundled::ids().collect();
+            let hint = match did_you_mean(name, ids.iter().copied()) {
+                Some(id) => format!("did you mean the bundled scenario `{id}`?"),
+                None => "give a bundled id (see `proclab scenarios`) or a path relative to the lesson file".into(),
+            };
+            Err(err(
+                entry.span(),
+                format!("no scenario `{name}`"),
+                Some(hint),
+            ))
+        }
+        ScenarioRef::Inline(table) => {
+            let inline = toml::to_string(table).unwrap_or_default();
+            Scenario::parse("[scenario] of the lesson", &inline).map_err(|e| match e {
+                ScenarioError::Invalid(d) => err(
+                    entry.span(),
+                    format!("the inline scenario is not valid: {}", d.message),
+                    d.hint.clone(),
+                ),
+                other => other,
+            })
+        }
+    }
+}
+
+/// The run's step that a move from `from` reaches.
+fn step_after(go: &Go, from: u64, replay: &mut Replay) -> Result<u64, String> {
+    let end = replay.steps();
+    Ok(match go {
+        Go::Stay => from,
+        Go::Start => 0,
+        Go::End => end,
+        Go::Steps(n) => {
+            let to = from.saturating_add(*n);
+            if to > end {
+                return Err(format!(
+                    "`{n} steps` from step {from} goes past the end of the run"
+                ));
+            }
+            to
+        }
+        Go::Time(t) => {
+            let times = &replay.timeline().times;
+            if *t > times[end as usize] {
+                return Err(format!("`time {t}` is after the end of the run"));
+            }
+            // The last step at or before t: the state the kernel is in at that time.
+            (times.partition_point(|&x| x <= *t) as u64).saturating_sub(1)
+        }
+        Go::Until(condition) => {
+            replay.goto(from);
+            let mut kernel = replay.kernel().clone();
+            let mut events = Vec::new();
+            let mut step = from;
+            loop {
+                events.clear();
+                if kernel.step(&mut events).is_none() {
+                    return Err(format!(
+                        "this never happens after step {from} (time {})",
+                        replay.timeline().time_at(from)
+                    ));
+                }
+                step += 1;
+                if condition.holds(&kernel, &events) {
+                    break step;
+                }
+            }
+        }
+    })
+}
+
+/// Checks a question and computes its answer at the replay's current step.
+fn question(
+    q: QuestionEntry,
+    span: std::ops::Range<usize>,
+    words: &Words,
+    replay: &Replay,
+    full: &report::Report,
+    err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
+) -> Result<Question, ScenarioError> {
+    let query = Query::parse(q.answer.get_ref(), words).map_err(|m| {
+        err(
+            q.answer.span(),
+            m,
+            Some(format!("`answer` is one of: {}", query::FORMS)),
+        )
+    })?;
+    let moment = Moment {
+        kernel: replay.kernel(),
+        report: full,
+        timeline: replay.timeline(),
+    };
+    let answer = moment.eval(&query).map_err(|m| {
+        err(
+            q.answer.span(),
+            format!(
+                "`{}` has no answer at this step (time {}): {m}",
+                q.answer.get_ref(),
+                replay.kernel().now()
+            ),
+            Some("move the step (`go`) to where it can be answered, or ask something else".into()),
+        )
+    })?;
+    let choices = match &q.choices {
+        None => Choices::Free,
+        Some(c) => {
+            let options: Vec<String> = match c.get_ref() {
+                ChoicesEntry::Listed(list) => list.clone(),
+                ChoicesEntry::Computed(word) if word == "states" => {
+                    STATE_WORDS.iter().map(|s| s.to_string()).collect()
+                }
+                ChoicesEntry::Computed(word) if word == "processes" => {
+                    let mut names: Vec<String> =
+                        full.rows.iter().map(|r| r.name.to_string()).collect();
+                    if matches!(query, Query::Running | Query::RunningAt(_)) {
+                        names.push("idle".into());
+                    }
+                    names
+                }
+                ChoicesEntry::Computed(word) => {
+                    return Err(err(
+                        c.span(),
+                        format!("`choices = {word:?}` is not a list I can make"),
+                        Some(
+                            "write the choices as a list, or use \"processes\" or \"states\""
+                                .into(),
+                        ),
+                    ));
+                }
+            };
+            let probe = Question {
+                ask: String::new(),
+                query: query.clone(),
+                answer_source: String::new(),
+                answer: answer.clone(),
+                choices: Choices::Free,
+                predict: false,
+                tolerance: TOLERANCE,
+                hints: Vec::new(),
+                explain: None,
+            };
+            if !options
+                .iter()
+                .any(|o| probe.judge(o) == super::Verdict::Right)
+            {
+                return Err(err(
+                    c.span(),
+                    format!("the computed answer, `{answer}`, is not among the choices"),
+                    Some("add it to the choices (the answer comes from the simulation, so check the scenario)".into()),
+                ));
+            }
+            if options.len() < 2 {
+                return Err(err(
+                    c.span(),
+                    "a pick needs at least two choices".into(),
+                    None,
+                ));
+            }
+            Choices::Pick(options)
+        }
+    };
+    if matches!(answer, Value::Text(_)) && q.tolerance.is_some() {
+        let t = q.tolerance.as_ref().map_or(span.clone(), Spanned::span);
+        return Err(err(t, "`tolerance` only applies to numbers".into(), None));
+    }
+    Ok(Question {
+        ask: q.ask.into_inner(),
+        query,
+        answer_source: q.answer.into_inner(),
+        answer,
+        choices,
+        predict: q.predict,
+        tolerance: q.tolerance.map_or(TOLERANCE, Spanned::into_inner),
+        hints: q.hints,
+        explain: q.explain,
+    })
+}

@@ -1,0 +1,163 @@
+//! Worked examples of lessons: moves, computed answers and the errors a lesson author sees.
+
+use super::*;
+use crate::lesson::query::Value;
+
+const ZOMBIE: &str = r#"
+id = "zombie-test"
+title = "A zombie"
+scenario = "lifecycle/zombie"
+
+[[step]]
+text = "The start."
+
+[[step]]
+text = "The child has finished."
+go = "until child is zombie"
+[step.question]
+ask = "What state is the child in?"
+answer = "state of child"
+choices = "states"
+
+[[step]]
+text = "Predict."
+go = "next step"
+[step.question]
+ask = "And after the next step?"
+answer = "state of child"
+predict = true
+
+[[step]]
+text = "The end."
+go = "end"
+[step.question]
+ask = "Exit status?"
+answer = "exit status of child"
+"#;
+
+fn lesson(text: &str) -> Lesson {
+    Lesson::parse("test.toml", text, None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn error(text: &str) -> String {
+    match Lesson::parse("test.toml", text, None) {
+        Ok(_) => panic!("the lesson should not load"),
+        Err(ScenarioError::Invalid(d)) => format!(
+            "{}: {} ({})",
+            d.location(),
+            d.message,
+            d.hint.unwrap_or_default()
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+// lifecycle/zombie: the child runs 2..4 and exits with status 3; the parent waits at tick 11.
+#[test]
+fn moves_resolve_and_answers_are_computed_from_the_run() {
+    let l = lesson(ZOMBIE);
+    assert_eq!(l.steps.len(), 4);
+    assert_eq!((l.steps[0].from, l.steps[0].at, l.steps[0].time), (0, 0, 0));
+    let zombie = &l.steps[1];
+    assert_eq!(zombie.time, 4);
+    let q = zombie.question.as_ref().unwrap();
+    assert_eq!(q.answer, Value::Text("zombie".into()));
+    assert!(matches!(&q.choices, Choices::Pick(o) if o.len() == 7));
+    assert_eq!(q.judge("zombie"), Verdict::Right);
+    let predict = &l.steps[2];
+    assert_eq!(predict.from + 1, predict.at);
+    assert_eq!(
+        predict.question.as_ref().unwrap().answer,
+        Value::Text("zombie".into())
+    );
+    let end = &l.steps[3];
+    assert_eq!(end.question.as_ref().unwrap().answer, Value::Number(3.0));
+}
+
+#[test]
+fn time_moves_to_the_state_at_that_time() {
+    let text = ZOMBIE.replace("go = \"until child is zombie\"", "go = \"time 7\"");
+    let l = lesson(&text);
+    // Nothing happens at tick 7, so the step shown is the last one before it.
+    assert!(l.steps[1].time <= 7);
+    assert_eq!(
+        l.steps[1].question.as_ref().unwrap().answer,
+        Value::Text("zombie".into())
+    );
+}
+
+#[test]
+fn authors_get_positions_and_hints() {
+    let e = error(&ZOMBIE.replace("until child is zombie", "until chlid is zombie"));
+    assert!(e.starts_with("test.toml:11:6:"), "{e}");
+    assert!(e.contains("did you mean `child`?"), "{e}");
+    let e = error(&ZOMBIE.replace("until child is zombie", "until child is zomby"));
+    assert!(e.contains("did you mean `zombie`?"), "{e}");
+    let e = error(
+        &ZOMBIE
+            .replace("exit status of child", "exit status of parent")
+            .replace("go = \"end\"", "go = \"time 3\""),
+    );
+    assert!(e.contains("has no answer at this step (time 2)"), "{e}");
+    let e = error(&ZOMBIE.replace("choices = \"states\"", "choices = [\"ready\", \"running\"]"));
+    assert!(
+        e.contains("the computed answer, `zombie`, is not among the choices"),
+        "{e}"
+    );
+    let e = error(&ZOMBIE.replace("go = \"end\"", "go = \"until parent is new\""));
+    assert!(e.contains("this never happens after step"), "{e}");
+    let e = error(&ZOMBIE.replace("lifecycle/zombie", "lifecycle/zombi"));
+    assert!(
+        e.contains("did you mean the bundled scenario `lifecycle/zombie`?"),
+        "{e}"
+    );
+    let e = error(&ZOMBIE.replace("zombie-test", "Zombie Test"));
+    assert!(e.contains("not a valid lesson id"), "{e}");
+    let e = error(&ZOMBIE.replace(
+        "[[step]]\ntext = \"The start.\"",
+        "[[step]]\ntext = \"The start.\"\nhighlight = [\"gant\"]",
+    ));
+    assert!(e.contains("did you mean `gantt`?"), "{e}");
+}
+
+#[test]
+fn next_state_looks_ahead_without_moving() {
+    let text = ZOMBIE.replace(
+        "answer = \"state of child\"\nchoices",
+        "answer = \"next state of child\"\nchoices",
+    );
+    let l = lesson(&text);
+    // The zombie is reaped by the parent's wait: zombie → terminated.
+    assert_eq!(
+        l.steps[1].question.as_ref().unwrap().answer,
+        Value::Text("terminated".into())
+    );
+}
+
+#[test]
+fn plain_mode_reads_answers_and_keeps_progress() {
+    let l = lesson(ZOMBIE);
+    let mut progress = progress::Progress::in_memory();
+    let mut input: &[u8] = b"h\n2\n5\nzombie\nzombie\ns\n";
+    let mut out = Vec::new();
+    let outcome = plain::run(&l, 0, &mut progress, &mut input, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(outcome.completed, "{out}");
+    assert_eq!((outcome.first_try, outcome.asked), (1, 3), "{out}");
+    assert!(out.contains("No more hints."), "{out}");
+    assert!(out.contains("Not quite. Try again."), "{out}");
+    assert!(out.contains("The answer is 3."), "{out}");
+    assert_eq!(progress.status("zombie-test"), progress::Status::Done);
+    assert_eq!(progress.entry("zombie-test").unwrap().right, vec![1, 2]);
+}
+
+#[test]
+fn plain_mode_stops_at_the_end_of_input() {
+    let l = lesson(ZOMBIE);
+    let mut progress = progress::Progress::in_memory();
+    let mut input: &[u8] = b"";
+    let mut out = Vec::new();
+    let outcome = plain::run(&l, 0, &mut progress, &mut input, &mut out).unwrap();
+    assert!(!outcome.completed);
+    assert_eq!(progress.status("zombie-test"), progress::Status::Current(1));
+}

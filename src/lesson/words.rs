@@ -1,0 +1,214 @@
+//! The vocabulary shared by `go` and `answer`: process, object and state names, checked against
+//! the scenario, and how to find them in a kernel.
+
+use crate::kernel::ipc::{Object, ObjectKind};
+use crate::kernel::pcb::Pcb;
+use crate::kernel::state::State;
+use crate::kernel::{Kernel, Tick};
+use crate::scenario::Scenario;
+use crate::scenario::error::did_you_mean;
+
+/// Lower-case words, with punctuation that reads naturally (`?`, `,`) dropped.
+pub fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == '?')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A whole number of ticks or steps.
+pub fn number(word: &str) -> Result<Tick, String> {
+    word.parse()
+        .map_err(|_| format!("`{word}` is not a whole number"))
+}
+
+/// The names a lesson may use: its scenario's processes and objects.
+#[derive(Clone, Debug, Default)]
+pub struct Words {
+    processes: Vec<String>,
+    objects: Vec<(String, ObjectKind)>,
+}
+
+impl Words {
+    /// The names in `scenario`.
+    pub fn of(scenario: &Scenario) -> Words {
+        let mut processes: Vec<String> =
+            scenario.specs.iter().map(|s| s.name.to_string()).collect();
+        if let Some(g) = &scenario.generate {
+            // Generated processes are named prefix1, prefix2, …: a lesson may name a few.
+            for i in 1..=g.count.min(1000) {
+                processes.push(format!("{}{i}", g.prefix));
+            }
+        }
+        Words {
+            processes,
+            objects: scenario
+                .objects
+                .iter()
+                .map(|o| (o.name.to_string(), o.kind))
+                .collect(),
+        }
+    }
+
+    /// Checks a process name.
+    pub fn process(&self, name: &str) -> Result<String, String> {
+        if self.processes.iter().any(|p| p == name) {
+            return Ok(name.to_string());
+        }
+        let known: Vec<&str> = self.processes.iter().map(String::as_str).collect();
+        Err(match did_you_mean(name, known.iter().copied()) {
+            Some(near) => format!("no process is named `{name}`; did you mean `{near}`?"),
+            None => format!(
+                "no process is named `{name}`; the scenario has {}",
+                known.join(", ")
+            ),
+        })
+    }
+
+    /// True if `name` is one of the scenario's pipes, FIFOs or rings.
+    pub fn is_object(&self, name: &str) -> bool {
+        self.objects.iter().any(|(o, _)| o == name)
+    }
+
+    /// Checks an object name.
+    pub fn object(&self, name: &str) -> Result<String, String> {
+        if self.is_object(name) {
+            return Ok(name.to_string());
+        }
+        let known: Vec<&str> = self.objects.iter().map(|(o, _)| o.as_str()).collect();
+        Err(match did_you_mean(name, known.iter().copied()) {
+            Some(near) => {
+                format!("no pipe, FIFO or ring is named `{name}`; did you mean `{near}`?")
+            }
+            None if known.is_empty() => "the scenario has no pipes, FIFOs or rings".to_string(),
+            None => format!(
+                "no pipe, FIFO or ring is named `{name}`; the scenario has {}",
+                known.join(", ")
+            ),
+        })
+    }
+
+    /// Checks the name of a ring (a shared-memory bounded buffer).
+    pub fn ring(&self, name: &str) -> Result<String, String> {
+        let name = self.object(name)?;
+        match self.objects.iter().find(|(o, _)| *o == name) {
+            Some((_, ObjectKind::Ring)) => Ok(name),
+            _ => Err(format!(
+                "`{name}` is a pipe or FIFO, not a shared-memory ring"
+            )),
+        }
+    }
+
+    /// The process names, in scenario order.
+    pub fn processes(&self) -> &[String] {
+        &self.processes
+    }
+}
+
+/// A state as a lesson names it; `waiting` covers every reason for waiting.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StateWord {
+    /// Created, not admitted yet.
+    New,
+    /// In the ready queue.
+    Ready,
+    /// On a CPU.
+    Running,
+    /// Waiting for a device, a child, a pipe, …
+    Waiting,
+    /// Swapped out (ready or waiting).
+    Suspended,
+    /// Exited, not yet collected by its parent.
+    Zombie,
+    /// Gone.
+    Terminated,
+}
+
+/// The state names a lesson may use, for hints and for `choices = "states"`.
+pub const STATE_WORDS: [&str; 7] = [
+    "new",
+    "ready",
+    "running",
+    "waiting",
+    "suspended",
+    "zombie",
+    "terminated",
+];
+
+impl StateWord {
+    /// Parses a state name.
+    pub fn parse(word: &str) -> Result<StateWord, String> {
+        Ok(match word {
+            "new" => StateWord::New,
+            "ready" => StateWord::Ready,
+            "running" => StateWord::Running,
+            "waiting" | "blocked" => StateWord::Waiting,
+            "suspended" | "swapped" | "swapped out" | "ready-suspended" | "waiting-suspended" => {
+                StateWord::Suspended
+            }
+            "zombie" => StateWord::Zombie,
+            "terminated" => StateWord::Terminated,
+            _ => {
+                let hint = did_you_mean(word, STATE_WORDS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("states are {}", STATE_WORDS.join(", ")));
+                return Err(format!("`{word}` is not a process state; {hint}"));
+            }
+        })
+    }
+
+    /// The word for a kernel state.
+    pub fn of(state: &State) -> StateWord {
+        match state {
+            State::New => StateWord::New,
+            State::Ready => StateWord::Ready,
+            State::Running => StateWord::Running,
+            State::Waiting(_) => StateWord::Waiting,
+            State::ReadySuspended | State::WaitingSuspended(_) => StateWord::Suspended,
+            State::Zombie => StateWord::Zombie,
+            State::Terminated => StateWord::Terminated,
+        }
+    }
+
+    /// True if `state` is this one.
+    pub fn matches(self, state: &State) -> bool {
+        StateWord::of(state) == self
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        STATE_WORDS[self as usize]
+    }
+}
+
+/// The process named `name`: the live one if several had that name.
+pub fn find<'k>(kernel: &'k Kernel, name: &str) -> Option<&'k Pcb> {
+    let mut found = None;
+    for p in kernel.processes().filter(|p| &*p.name == name) {
+        if p.state != State::Terminated {
+            return Some(p);
+        }
+        found = Some(p);
+    }
+    found
+}
+
+/// How full the object is: (items or bytes in it, room left), if it exists yet.
+pub fn object_fill(kernel: &Kernel, name: &str) -> Option<(u64, u64)> {
+    let index = kernel
+        .workload()
+        .objects()
+        .iter()
+        .position(|o| &*o.name == name)?;
+    match kernel.objects().get(index)? {
+        Object::Absent => None,
+        Object::Channel(c) => {
+            let capacity = kernel.config().pipe_capacity as usize;
+            Some((c.data.len() as u64, c.room(capacity) as u64))
+        }
+        Object::Ring(r) => {
+            let capacity = r.slots.len() as u64 - 1;
+            Some((u64::from(r.len()), capacity - u64::from(r.len())))
+        }
+    }
+}

@@ -23,6 +23,8 @@ impl Tmux {
             env!("CARGO_BIN_EXE_proclab")
         );
         let (width, height) = (width.to_string(), height.to_string());
+        // Lesson progress goes to a folder of the test's own, never the user's.
+        let data = format!("XDG_DATA_HOME={}", tmux.data_home().display());
         let started = tmux.run(&[
             "new-session",
             "-d",
@@ -34,10 +36,17 @@ impl Tmux {
             &height,
             "-e",
             "NO_COLOR=1",
+            "-e",
+            &data,
             &command,
         ]);
         assert!(started.status.success(), "{started:?}");
         tmux
+    }
+
+    /// The data directory the TUI sees (progress is saved under it).
+    fn data_home(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(&self.socket)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -168,9 +177,22 @@ fn open_step_forward_and_back_help_and_quit_in_a_real_terminal() {
 }
 
 #[test]
-fn the_home_screen_opens_a_scenario_and_esc_comes_back() {
+fn the_home_screen_opens_a_lesson_and_a_scenario_and_esc_comes_back() {
     let tmux = Tmux::start("home", "", 100, 30);
-    tmux.wait_for("Scenarios (");
+    tmux.wait_for("and scenarios (");
+    // The first entry is the first lesson.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("lesson step 1 of");
+    tmux.keys(&["n"]);
+    tmux.wait_for("lesson step 2 of");
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("and scenarios (");
+    assert!(
+        screen.contains("▸ at step 2 of"),
+        "progress shows on the home screen:\n{screen}"
+    );
+    // The first scenario comes after the ten lessons.
+    tmux.keys(&["-N", "10", "Down"]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("step 0 of");
     // 100 columns: one pane at a time, under tabs.
@@ -179,7 +201,7 @@ fn the_home_screen_opens_a_scenario_and_esc_comes_back() {
         "{screen}"
     );
     tmux.keys(&["Escape"]);
-    tmux.wait_for("Scenarios (");
+    tmux.wait_for("and scenarios (");
     tmux.keys(&["o"]);
     tmux.wait_for("Open a scenario");
     tmux.keys(&["-l", "no-such-file.toml"]);
@@ -189,4 +211,34 @@ fn the_home_screen_opens_a_scenario_and_esc_comes_back() {
     tmux.keys(&["C-c"]);
     tmux.wait_for("proclab-exited-with-0");
     assert!(!tmux.alternate_screen());
+    let saved = std::fs::read_to_string(tmux.data_home().join("proclab/progress.toml"))
+        .expect("progress is saved in the data directory");
+    assert!(saved.contains("step = 1"), "{saved}");
+    let _ = std::fs::remove_dir_all(tmux.data_home());
+}
+
+#[test]
+fn a_lesson_question_is_answered_in_place_and_progress_is_kept() {
+    let dir = std::env::temp_dir().join(format!("proclab-tmux-lesson-{}", std::process::id()));
+    let progress = dir.join("progress.toml");
+    let args = format!(
+        "lesson {}/tests/fixtures/lesson-zombie.toml --progress {}",
+        env!("CARGO_MANIFEST_DIR"),
+        progress.display()
+    );
+    let tmux = Tmux::start("lesson", &args, 120, 40);
+    tmux.wait_for("lesson step 1 of 4");
+    tmux.keys(&["n"]);
+    tmux.wait_for("Question: What state is the child in?");
+    tmux.keys(&["h"]);
+    tmux.wait_for("Hint: It has exited.");
+    tmux.keys(&["2", "Enter"]);
+    tmux.wait_for("Not quite (1 try)");
+    tmux.keys(&["BSpace", "6", "Enter"]);
+    tmux.wait_for("✔ Right.");
+    tmux.keys(&["q"]);
+    tmux.wait_for("proclab-exited-with-0");
+    let saved = std::fs::read_to_string(&progress).expect("saved");
+    assert!(saved.contains("right = [1]"), "{saved}");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -64,19 +64,14 @@ pub fn parse(markdown: &str) -> Vec<Block> {
     };
     for event in Parser::new(markdown) {
         match event {
-            Event::Start(Tag::Paragraph) => {
-                // A paragraph inside a list item continues the item.
-                if open
-                    .as_ref()
-                    .is_none_or(|b| !matches!(b.kind, BlockKind::Item { .. }) || !b.runs.is_empty())
-                {
-                    let kind = if quote {
-                        BlockKind::Quote
-                    } else {
-                        BlockKind::Paragraph
-                    };
-                    start(&mut open, &mut blocks, kind);
-                }
+            // A paragraph inside a list item continues the item.
+            Event::Start(Tag::Paragraph) if !continues_item(open.as_ref()) => {
+                let kind = if quote {
+                    BlockKind::Quote
+                } else {
+                    BlockKind::Paragraph
+                };
+                start(&mut open, &mut blocks, kind);
             }
             Event::Start(Tag::Heading { .. }) => start(&mut open, &mut blocks, BlockKind::Heading),
             Event::Start(Tag::CodeBlock(_)) => start(&mut open, &mut blocks, BlockKind::Code),
@@ -114,6 +109,11 @@ pub fn parse(markdown: &str) -> Vec<Block> {
         blocks.push(b);
     }
     blocks
+}
+
+/// True if `open` is a list item with nothing in it yet: its first paragraph belongs to it.
+fn continues_item(open: Option<&Block>) -> bool {
+    open.is_some_and(|b| matches!(b.kind, BlockKind::Item { .. }) && b.runs.is_empty())
 }
 
 fn push(open: &mut Option<Block>, text: &str, look: Look) {

@@ -61,6 +61,10 @@ impl Question {
             return Verdict::Unusable("type an answer first".into());
         }
         let reply = match &self.choices {
+            // A choice typed out wins over a number read as a choice's position.
+            Choices::Pick(options) if options.iter().any(|o| normalize(o) == normalize(reply)) => {
+                reply.to_string()
+            }
             Choices::Pick(options) => match reply.parse::<usize>() {
                 Ok(n) if (1..=options.len()).contains(&n) => options[n - 1].clone(),
                 Ok(_) if !matches!(self.answer, Value::Number(_)) => {
@@ -142,6 +146,15 @@ mod tests {
         assert_eq!(q.judge("Zombie"), Verdict::Right);
         assert_eq!(q.judge("1"), Verdict::Wrong);
         assert!(matches!(q.judge("4"), Verdict::Unusable(_)));
+    }
+
+    #[test]
+    fn a_number_that_is_a_choice_is_that_choice() {
+        let options = vec!["2".to_string(), "4".into(), "8".into()];
+        let q = question(Value::Number(2.0), Choices::Pick(options));
+        assert_eq!(q.judge("2"), Verdict::Right);
+        assert_eq!(q.judge("1"), Verdict::Right);
+        assert_eq!(q.judge("3"), Verdict::Wrong);
     }
 
     #[test]

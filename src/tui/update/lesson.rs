@@ -14,6 +14,11 @@ pub fn open_lesson(app: &mut App, lesson: Lesson) -> Vec<Effect> {
         _ => 0,
     };
     if let Screen::Scenario(view) = &mut app.screen {
+        // Side by side, the lesson's text is what scrolls first; one pane at a time, the
+        // simulation stays in sight with the lesson under it.
+        if app.size.width >= crate::tui::view::layout::WIDE {
+            view.focus = crate::tui::app::Pane::Narration;
+        }
         view.lesson = Some(LessonView {
             lesson: Arc::new(lesson),
             index,

@@ -54,10 +54,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.overlay.take().is_none() {
                 if lesson::typing(app) {
                     lesson::cancel(app);
-                } else if app.view().is_some() {
+                } else if let Some(view) = app.view() {
+                    let in_lesson = view.lesson.is_some();
                     let mut effects = stop_real(app);
                     app.screen = Screen::Home;
-                    effects.push(Effect::SaveProgress);
+                    if in_lesson {
+                        effects.push(Effect::SaveProgress);
+                    }
                     return effects;
                 }
             }
@@ -302,5 +305,7 @@ fn real_news(app: &mut App, run: u64, news: RealNews) -> Vec<Effect> {
     Vec::new()
 }
 
+#[cfg(test)]
+mod lesson_tests;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use crate::lesson::{Choices, Question};
 use crate::tui::app::{Feedback, LessonView, ScenarioView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -17,20 +17,58 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
     let Some(lesson) = &view.lesson else {
         return;
     };
-    let lines = lines(lesson, theme);
     let title = format!(
         "Lesson · step {} of {}",
         lesson.index + 1,
         lesson.lesson.steps.len()
     );
-    let paragraph = Paragraph::new(lines)
-        .block(pane_block(&title, focused, theme))
-        .wrap(Wrap { trim: false })
-        .scroll((view.scrolls.narration, 0));
-    frame.render_widget(paragraph, area);
+    let block = pane_block(&title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The question stays in sight at the bottom; the text above it scrolls.
+    let text = lines(lesson, theme);
+    let text_height = wrapped_height(&text, inner.width);
+    let mut asked = match &lesson.step().question {
+        Some(q) => question(lesson, q, theme),
+        None => Vec::new(),
+    };
+    let needed = wrapped_height(&asked, inner.width);
+    let asked_height = needed.min(inner.height.saturating_sub(3).max(inner.height * 2 / 3));
+    let [text_area, question_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(asked_height)]).areas(inner);
+    let hidden = text_height.saturating_sub(view.scrolls.narration) > text_area.height;
+    if hidden && let Some(rule) = asked.first_mut() {
+        *rule = Line::styled(
+            "── more text above: ↓ scrolls it (Tab to focus this pane) ──",
+            theme.spotlight(),
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .scroll((view.scrolls.narration, 0)),
+        text_area,
+    );
+    // When the question does not fit, its end (the answer box) is what must show.
+    let skip = needed.saturating_sub(asked_height);
+    frame.render_widget(
+        Paragraph::new(asked)
+            .wrap(Wrap { trim: false })
+            .scroll((skip, 0)),
+        question_area,
+    );
 }
 
-/// The pane's text.
+/// Rows `lines` take when wrapped at `width` (close enough: words are not split).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width) as u16)
+        .sum()
+}
+
+/// The step's text (the question is drawn apart).
 pub fn lines(lesson: &LessonView, theme: Theme) -> Vec<Line<'static>> {
     let step = lesson.step();
     let mut lines = vec![Line::from(vec![
@@ -45,12 +83,8 @@ pub fn lines(lesson: &LessonView, theme: Theme) -> Vec<Line<'static>> {
     ])];
     lines.push(Line::raw(""));
     lines.extend(rich(&step.text, theme));
-    if let Some(q) = &step.question {
-        lines.push(Line::raw(""));
-        question(&mut lines, lesson, q, theme);
-    }
-    lines.push(Line::raw(""));
     if lesson.complete {
+        lines.push(Line::raw(""));
         lines.push(Line::styled(
             "Lesson complete. Esc goes back to the list; p revisits a step.",
             theme.agree().add_modifier(Modifier::BOLD),
@@ -64,7 +98,9 @@ pub fn lines(lesson: &LessonView, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn question(lines: &mut Vec<Line<'static>>, lesson: &LessonView, q: &Question, theme: Theme) {
+/// The question, its choices, hints, the answer box and what the last reply got.
+fn question(lesson: &LessonView, q: &Question, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("─".repeat(12), theme.dim())];
     let label = if q.predict && !lesson.settled() {
         "Predict: "
     } else {
@@ -78,12 +114,13 @@ fn question(lines: &mut Vec<Line<'static>>, lesson: &LessonView, q: &Question, t
     }
     lines.extend(ask);
     if let Choices::Pick(options) = &q.choices {
+        // On one line (wrapped by the paragraph), to leave room for the rest.
+        let mut spans = Vec::new();
         for (n, o) in options.iter().enumerate() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}) ", n + 1), theme.key()),
-                Span::raw(o.clone()),
-            ]));
+            spans.push(Span::styled(format!("  {}) ", n + 1), theme.key()));
+            spans.push(Span::raw(o.clone()));
         }
+        lines.push(Line::from(spans));
     }
     for h in q.hints.iter().take(lesson.hints) {
         lines.push(Line::from(vec![
@@ -141,16 +178,20 @@ fn question(lines: &mut Vec<Line<'static>>, lesson: &LessonView, q: &Question, t
         }
         lines.push(Line::from(spans));
     }
+    lines
 }
 
 /// Markdown as styled lines (the paragraph wraps them).
 fn rich(text: &str, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (i, block) in markdown::parse(text).into_iter().enumerate() {
-        let item = matches!(block.kind, BlockKind::Item { .. });
-        if i > 0 && !item {
+    let mut previous: Option<BlockKind> = None;
+    for block in markdown::parse(text) {
+        let item = |k: Option<BlockKind>| matches!(k, Some(BlockKind::Item { .. }));
+        // A blank line between blocks, except between the items of a list.
+        if previous.is_some() && !(item(previous) && item(Some(block.kind))) {
             lines.push(Line::raw(""));
         }
+        previous = Some(block.kind);
         if block.kind == BlockKind::Code {
             let code: String = block.runs.iter().map(|(t, _)| t.as_str()).collect();
             for l in code.trim_end().lines() {

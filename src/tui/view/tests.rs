@@ -212,3 +212,41 @@ fn states_have_their_colours_and_no_color_removes_them() {
         assert_eq!(cell.bg, Color::Reset, "NO_COLOR: no background colour");
     }
 }
+
+/// The fixture lesson at its question step, a hint shown and an answer being typed.
+fn lesson_at_question(width: u16, height: u16) -> App {
+    let mut app = app(width, height);
+    let text = include_str!("../../../tests/fixtures/lesson-zombie.toml");
+    let lesson = crate::lesson::Lesson::parse("fixture.toml", text, None).expect("fixture");
+    update(&mut app, Action::LessonLoaded(Box::new(lesson)));
+    for action in [Action::LessonNext, Action::Hint, Action::Type('6')] {
+        update(&mut app, action);
+    }
+    app
+}
+
+#[test]
+fn lesson_with_a_question_a_hint_and_the_answer_box() {
+    insta::assert_snapshot!(screen(&lesson_at_question(120, 40)));
+}
+
+#[test]
+fn lesson_in_a_small_terminal_keeps_the_answer_box_in_sight() {
+    let app = lesson_at_question(80, 24);
+    let shown = screen(&app);
+    assert!(shown.contains("Your answer: 6"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn lesson_highlights_the_parts_a_step_points_at() {
+    let mut app = app(120, 40);
+    let text = include_str!("../../../tests/fixtures/lesson-zombie.toml");
+    let lesson = crate::lesson::Lesson::parse("fixture.toml", text, None).expect("fixture");
+    update(&mut app, Action::LessonLoaded(Box::new(lesson)));
+    let shown = screen(&app);
+    // Step 1 lights the queues and the event log; nothing else.
+    assert_eq!(shown.matches("◀ look here").count(), 2, "{shown}");
+    update(&mut app, Action::LessonNext);
+    assert_eq!(screen(&app).matches("◀ look here").count(), 0);
+}

@@ -181,3 +181,41 @@ fn the_repository_passes_its_own_check() {
     );
     assert!(text(&o.stdout).contains("all valid"), "{}", text(&o.stdout));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lesson_on_a_real_scenario_shows_the_real_kernel_in_plain_mode_too() {
+    let dir = scratch("real");
+    let p = dir.join("p.toml");
+    let p = p.to_str().unwrap();
+    let o = proclab(
+        &["lesson", FIXTURE, "--plain", "--progress", p],
+        "6\nzombie\n3\n",
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(out.contains("On the real Linux kernel:"), "{out}");
+    // At the step where the model's child is a zombie, the real twin is Z in /proc.
+    assert!(
+        out.contains("exited; now Z (zombie: exited, not reaped)"),
+        "{out}"
+    );
+    let o = proclab(
+        &[
+            "lesson",
+            FIXTURE,
+            "--plain",
+            "--no-real",
+            "--progress",
+            p,
+            "--restart",
+        ],
+        "",
+    );
+    assert!(
+        !text(&o.stdout).contains("On the real Linux kernel:"),
+        "{}",
+        text(&o.stdout)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -53,8 +53,54 @@ pub fn list(progress_file: Option<&Path>) -> i32 {
     code.max(print(&out))
 }
 
+/// The lab's twins beside a plain lesson: each step asked for is run for real and printed.
+struct LabBeside {
+    run: crate::lab::client::RealRun,
+    records: Vec<crate::lab::record::StepRecord>,
+    ended: bool,
+}
+
+impl plain::RealKernel for LabBeside {
+    fn at(&mut self, step: u64) -> Result<Option<String>, String> {
+        while (self.records.len() as u64) < step && !self.ended {
+            match self.run.step().map_err(|e| e.to_string())? {
+                crate::lab::Next::Step(r) => self.records.push(*r),
+                crate::lab::Next::End(_) => self.ended = true,
+            }
+        }
+        Ok(step
+            .checked_sub(1)
+            .and_then(|i| self.records.get(i as usize))
+            .map(crate::lab::render::step))
+    }
+}
+
+/// Starts the real side of a lesson whose scenario asks for it; says why not if it can't.
+fn lab_beside(lesson: &Lesson) -> Option<LabBeside> {
+    if !lesson.scenario.real {
+        return None;
+    }
+    if let Err(d) = crate::lab::admit::admit(&lesson.scenario, false) {
+        eprintln!("note: the lesson runs on the model only: {}", d.message);
+        return None;
+    }
+    match crate::lab::client::RealRun::start(&lesson.scenario, std::time::Duration::from_secs(5)) {
+        Ok(run) => Some(LabBeside {
+            run,
+            records: Vec::new(),
+            ended: false,
+        }),
+        Err(e) => {
+            eprintln!(
+                "note: the lesson runs on the model only: the real-OS lab could not start: {e}"
+            );
+            None
+        }
+    }
+}
+
 /// `proclab lesson ID --plain`.
-pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
+pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool, real: bool) -> i32 {
     let lesson = match open(id) {
         Ok(l) => l,
         Err(code) => return code,
@@ -67,10 +113,12 @@ pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
         Status::Current(step) if step < lesson.steps.len() => step,
         _ => 0,
     };
+    let mut lab = if real { lab_beside(&lesson) } else { None };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
-    match plain::run(&lesson, start, &mut progress, &mut input, &mut out) {
+    let beside = lab.as_mut().map(|l| l as &mut dyn plain::RealKernel);
+    match plain::run_beside(&lesson, start, &mut progress, beside, &mut input, &mut out) {
         Ok(_) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
@@ -84,7 +132,7 @@ pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
 pub fn tui(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
     if !super::on_a_terminal() {
         eprintln!("proclab: not a terminal, so no TUI; here is the lesson in plain text instead.");
-        return plain(id, progress_file, restart);
+        return plain(id, progress_file, restart, true);
     }
     let lesson = match open(id) {
         Ok(l) => l,

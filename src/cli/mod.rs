@@ -146,6 +146,9 @@ Examples:
         /// Start the lesson over instead of resuming where you stopped
         #[arg(long)]
         restart: bool,
+        /// With --plain: leave the real kernel out, even for a lesson whose scenario runs on it
+        #[arg(long, requires = "plain")]
+        no_real: bool,
     },
     /// List the lessons, in course order, with your progress
     #[command(after_help = "\
@@ -439,7 +442,8 @@ pub fn main() -> i32 {
             plain: true,
             progress,
             restart,
-        }) => lesson::plain(&id, progress.as_deref(), restart),
+            no_real,
+        }) => lesson::plain(&id, progress.as_deref(), restart, !no_real),
         Some(Command::Lesson {
             id,
             progress,

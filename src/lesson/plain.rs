@@ -26,11 +26,31 @@ pub struct Outcome {
     pub asked: usize,
 }
 
-/// Plays `lesson` from step `start` (0-based), saving progress after every step.
+/// The real kernel running the lesson's scenario underneath (the lab, from the command line).
+pub trait RealKernel {
+    /// What the real kernel shows at step `step` of the run, as text (`None` at step 0).
+    /// Steps are asked for in order; an error stops the real side for the rest of the lesson.
+    fn at(&mut self, step: u64) -> Result<Option<String>, String>;
+}
+
+/// Plays `lesson` from step `start` (0-based), saving progress after every step; with `real`,
+/// the real kernel's view follows the simulation's.
 pub fn run(
     lesson: &Lesson,
     start: usize,
     progress: &mut Progress,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> io::Result<Outcome> {
+    run_beside(lesson, start, progress, None, input, out)
+}
+
+/// [`run`], with the real kernel underneath.
+pub fn run_beside(
+    lesson: &Lesson,
+    start: usize,
+    progress: &mut Progress,
+    mut real: Option<&mut dyn RealKernel>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> io::Result<Outcome> {
@@ -61,6 +81,8 @@ pub fn run(
         )?;
     }
     let mut shown = lesson.steps.get(start).map_or(0, |s| s.from);
+    // The real side is printed once per step of the run.
+    let mut real_at = None;
     for (i, step) in lesson.steps.iter().enumerate().skip(start) {
         progress.set_step(&lesson.id, i);
         save(progress, out)?;
@@ -75,6 +97,7 @@ pub fn run(
         write!(out, "{}", markdown::to_plain(&step.text, WIDTH))?;
         writeln!(out)?;
         show_simulation(&mut replay, shown, first, step, out)?;
+        show_real(&mut real, &mut real_at, first, out)?;
         shown = first;
         if let Some(q) = &step.question {
             outcome.asked += 1;
@@ -92,6 +115,7 @@ pub fn run(
             if predict {
                 writeln!(out, "\nThe simulation moves on:")?;
                 show_simulation(&mut replay, shown, step.at, step, out)?;
+                show_real(&mut real, &mut real_at, step.at, out)?;
                 shown = step.at;
             }
         }
@@ -224,6 +248,33 @@ fn ask(q: &super::Question, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
     }
 }
 
+/// The real kernel at step `at`; after an error, the real side is dropped.
+fn show_real(
+    real: &mut Option<&mut dyn RealKernel>,
+    shown: &mut Option<u64>,
+    at: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let Some(kernel) = real else {
+        return Ok(());
+    };
+    if *shown == Some(at) {
+        return Ok(());
+    }
+    *shown = Some(at);
+    match kernel.at(at) {
+        Ok(Some(text)) => write!(out, "On the real Linux kernel:\n{text}"),
+        Ok(None) => Ok(()),
+        Err(e) => {
+            *real = None;
+            writeln!(
+                out,
+                "(The real kernel's side stopped: {e}. The lesson goes on with the model.)"
+            )
+        }
+    }
+}
+
 /// What happened since step `since`, and the simulation at step `at`.
 fn show_simulation(
     replay: &mut Replay,
@@ -274,7 +325,7 @@ pub fn state_text(replay: &Replay, at: u64) -> String {
             Activity::Switching { pid, .. } => format!("switching to {}", names.process(pid)),
             Activity::Running { pid, .. } => format!("runs {}", names.process(pid)),
         };
-        s.push_str(&format!("  CPU {}: {doing}\n", cpu.id));
+        s.push_str(&format!("  {}: {doing}\n", cpu.id));
     }
     let list = |pids: Vec<crate::kernel::Pid>| {
         if pids.is_empty() {
@@ -329,7 +380,7 @@ pub fn state_text(replay: &Replay, at: u64) -> String {
             s.push_str(&format!(
                 "  {:<width$}  {:>3}  {:<17}  {:<width$}  {}\n",
                 p.name,
-                p.pid,
+                p.pid.0,
                 state,
                 names.process(p.parent),
                 p.regs.pc

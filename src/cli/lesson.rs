@@ -7,9 +7,11 @@ use crate::lesson::{Lesson, bundled, plain};
 use crate::scenario::{Scenario, ScenarioError};
 use std::path::{Path, PathBuf};
 
-/// The progress file: `--progress FILE`, or the default one in the user's data directory.
-pub fn open_progress(file: Option<&Path>) -> Progress {
-    let ids = bundled::ids();
+/// The progress file: `--progress FILE`, or the default one in the user's data directory;
+/// `also` is the id of a lesson opened from a file, which counts as known.
+pub fn open_progress(file: Option<&Path>, also: Option<&str>) -> Progress {
+    let mut ids = bundled::ids();
+    ids.extend(also.map(str::to_string));
     let progress = match file.map(Path::to_path_buf).or_else(progress::default_path) {
         Some(path) => Progress::load(&path, &ids),
         None => {
@@ -27,7 +29,7 @@ pub fn open_progress(file: Option<&Path>) -> Progress {
 
 /// `proclab lessons`: the course, with where the student stands in each lesson.
 pub fn list(progress_file: Option<&Path>) -> i32 {
-    let progress = open_progress(progress_file);
+    let progress = open_progress(progress_file, None);
     let mut out = String::from("Lessons\n");
     let mut code = 0;
     for (n, lesson) in bundled::load_all().into_iter().enumerate() {
@@ -35,7 +37,10 @@ pub fn list(progress_file: Option<&Path>) -> i32 {
             Ok(l) => {
                 let status = match progress.status(&l.id) {
                     Status::New => "new".to_string(),
-                    Status::Current(step) => format!("at step {} of {}", step + 1, l.steps.len()),
+                    Status::Current(step) => {
+                        let n = l.steps.len();
+                        format!("at step {} of {n}", (step + 1).min(n))
+                    }
                     Status::Done => "done".to_string(),
                 };
                 out.push_str(&format!(
@@ -105,7 +110,7 @@ pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool, real: bool) 
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut progress = open_progress(progress_file);
+    let mut progress = open_progress(progress_file, Some(&lesson.id));
     if restart {
         progress.restart(&lesson.id);
     }
@@ -138,7 +143,7 @@ pub fn tui(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut progress = open_progress(progress_file);
+    let mut progress = open_progress(progress_file, Some(&lesson.id));
     if restart {
         progress.restart(&lesson.id);
     }
@@ -185,7 +190,9 @@ fn kind_of(path: &Path, text: &str) -> Kind {
         }
     }
     match toml::from_str::<toml::Table>(text) {
-        Ok(t) if t.contains_key("step") => Kind::Lesson,
+        Ok(t) if t.contains_key("step") || (t.contains_key("id") && t.contains_key("scenario")) => {
+            Kind::Lesson
+        }
         Ok(t) if t.contains_key("ask") && t.contains_key("kind") => Kind::Exercise,
         _ => Kind::Scenario,
     }

@@ -337,7 +337,7 @@ fn home() -> i32 {
         allow_exec: false,
         timeout: std::time::Duration::from_secs(5),
         lesson: None,
-        progress: lesson::open_progress(None),
+        progress: lesson::open_progress(None, None),
     })
 }
 
@@ -377,7 +377,7 @@ fn open(file: &str, real: bool, allow_exec: bool, timeout: f64) -> i32 {
         allow_exec,
         timeout: std::time::Duration::from_secs_f64(timeout),
         lesson: None,
-        progress: lesson::open_progress(None),
+        progress: lesson::open_progress(None, None),
     })
 }
 

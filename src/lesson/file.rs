@@ -79,5 +79,28 @@ pub enum ChoicesEntry {
     /// A word naming a computed list: `processes` or `states`.
     Computed(String),
     /// The choices as written.
-    Listed(Vec<String>),
+    Listed(Vec<Choice>),
+}
+
+/// One listed choice: text or a number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Choice {
+    /// A word or phrase.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A number with a fraction.
+    Float(f64),
+}
+
+impl Choice {
+    /// As shown to the student.
+    pub fn text(&self) -> String {
+        match self {
+            Choice::Text(t) => t.clone(),
+            Choice::Integer(n) => n.to_string(),
+            Choice::Float(x) => x.to_string(),
+        }
+    }
 }

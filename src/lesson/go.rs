@@ -70,7 +70,7 @@ impl Condition {
         let t: Vec<&str> = t
             .iter()
             .copied()
-            .filter(|w| !matches!(*w, "the" | "a"))
+            .filter(|w| !matches!(*w, "the" | "a") || words.is_process(w) || words.is_object(w))
             .collect();
         Ok(match t.as_slice() {
             ["ready", "queue", "is", "empty"] => Condition::ReadyEmpty,
@@ -99,7 +99,9 @@ impl Condition {
             Condition::Exits(name) => {
                 words::find(kernel, name).is_some_and(|p| p.state.is_finished())
             }
-            Condition::Exists(name) => words::find(kernel, name).is_some(),
+            // A reaped process is gone, though the kernel keeps its PCB for the report.
+            Condition::Exists(name) => words::find(kernel, name)
+                .is_some_and(|p| p.state != crate::kernel::State::Terminated),
             Condition::ReadyEmpty => kernel.ready_queue().is_empty(),
             Condition::Switch => events.iter().any(|e| matches!(e, Event::Switch(_))),
             Condition::Empty(object) => {

@@ -123,7 +123,7 @@ impl Lesson {
     /// A lesson file, or else the bundled lesson with that id.
     pub fn open(file: &str) -> Result<Lesson, ScenarioError> {
         let path = Path::new(file);
-        if !path.exists()
+        if !path.is_file()
             && let Some((name, text)) = bundled::find(file)
         {
             return Lesson::parse(&format!("lessons/{name}.toml"), text, None);

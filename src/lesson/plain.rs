@@ -209,6 +209,11 @@ fn ask(q: &super::Question, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
                 }
                 continue;
             }
+            "s" | "show" if q.explain.is_none() => {
+                let text = markdown::to_plain(&q.explanation(), WIDTH).replace('\n', " ");
+                write!(out, "{}", markdown::wrap(&text, WIDTH, "", "  "))?;
+                return Ok(Asked::Shown);
+            }
             "s" | "show" => {
                 write!(
                     out,
@@ -362,33 +367,82 @@ pub fn state_text(replay: &Replay, at: u64) -> String {
         .filter(|p| p.state == State::Terminated)
         .count();
     if !rows.is_empty() {
-        let width = rows
+        let cells: Vec<[String; 5]> = rows
             .iter()
-            .map(|p| p.name.chars().count())
-            .max()
-            .unwrap_or(4)
-            .max(7);
-        s.push_str(&format!(
-            "  {:<width$}  PID  {:<17}  {:<width$}  PC\n",
-            "Process", "State", "Parent"
-        ));
-        for p in rows {
-            let state = match p.state.waiting_on() {
-                Some(w) => format!("{} ({})", p.state.name(), w.describe(names)),
-                None => p.state.name().to_string(),
-            };
-            s.push_str(&format!(
-                "  {:<width$}  {:>3}  {:<17}  {:<width$}  {}\n",
-                p.name,
-                p.pid.0,
-                state,
-                names.process(p.parent),
-                p.regs.pc
-            ));
+            .map(|p| {
+                let state = match p.state.waiting_on() {
+                    Some(w) => format!("{} ({})", p.state.name(), w.describe(names)),
+                    None => p.state.name().to_string(),
+                };
+                [
+                    p.name.to_string(),
+                    p.pid.0.to_string(),
+                    state,
+                    names.process(p.parent),
+                    p.command.to_string(),
+                ]
+            })
+            .collect();
+        let header = ["Process", "PID", "State", "Parent", "Program"];
+        let widths: Vec<usize> = (0..5)
+            .map(|c| {
+                cells
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |row: [&str; 5], pc: &str| {
+            let mut l = String::from(" ");
+            for (c, cell) in row.iter().enumerate() {
+                l.push_str(&format!(" {cell:<w$} ", w = widths[c]));
+            }
+            format!("{l} {pc}").trim_end().to_string() + "\n"
+        };
+        s.push_str(&line(header, "PC"));
+        for (p, r) in rows.iter().zip(&cells) {
+            let row = [r[0].as_str(), &r[1], &r[2], &r[3], &r[4]];
+            s.push_str(&line(row, &p.regs.pc.to_string()));
         }
     }
+    s.push_str(&objects_text(k));
     if gone > 0 {
         s.push_str(&format!("  ({gone} terminated and reaped)\n"));
+    }
+    s
+}
+
+/// The pipes, FIFOs and rings that exist, with what they hold.
+fn objects_text(k: &Kernel) -> String {
+    use crate::kernel::ipc::Object;
+    let mut s = String::new();
+    for (spec, object) in k.workload().objects().iter().zip(k.objects()) {
+        let kind = match spec.kind {
+            crate::kernel::ipc::ObjectKind::Pipe => "Pipe",
+            crate::kernel::ipc::ObjectKind::Fifo => "FIFO",
+            crate::kernel::ipc::ObjectKind::Ring => "Ring",
+        };
+        match object {
+            Object::Absent => {}
+            Object::Channel(c) => s.push_str(&format!(
+                "  {kind} {}: {} bytes waiting; {} read end(s), {} write end(s) open\n",
+                spec.name,
+                c.data.len(),
+                c.readers,
+                c.writers
+            )),
+            Object::Ring(r) => s.push_str(&format!(
+                "  {kind} {}: {} of {} items (slots {}, in = {}, out = {})\n",
+                spec.name,
+                r.len(),
+                r.slots.len() - 1,
+                r.slots.len(),
+                r.next_in,
+                r.next_out
+            )),
+        }
     }
     s
 }

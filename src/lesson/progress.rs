@@ -33,6 +33,9 @@ pub enum Status {
 struct ProgressFile {
     #[serde(default)]
     lessons: BTreeMap<String, Entry>,
+    /// Keys this version does not know: kept as they are, never dropped.
+    #[serde(flatten)]
+    other: toml::Table,
 }
 
 /// Progress through the lessons, and where it is saved.
@@ -41,6 +44,8 @@ pub struct Progress {
     /// The file; `None` keeps progress in memory only.
     path: Option<PathBuf>,
     lessons: BTreeMap<String, Entry>,
+    /// Keys of the file this version does not know, written back unchanged.
+    other: toml::Table,
     /// Saving is off because the file could not be read: never write over what we could not read.
     frozen: bool,
     /// Things the user should know (unknown ids, an unreadable file).
@@ -67,7 +72,10 @@ impl Progress {
         };
         match std::fs::read_to_string(path) {
             Ok(text) => match toml::from_str::<ProgressFile>(&text) {
-                Ok(file) => progress.lessons = file.lessons,
+                Ok(file) => {
+                    progress.lessons = file.lessons;
+                    progress.other = file.other;
+                }
                 Err(e) => {
                     progress.frozen = true;
                     progress.warnings.push(format!(
@@ -150,14 +158,19 @@ impl Progress {
         }
         let file = ProgressFile {
             lessons: self.lessons.clone(),
+            other: self.other.clone(),
         };
         let text = toml::to_string(&file).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(
-            &tmp,
-            format!("# proclab lesson progress, by lesson id\n{text}"),
+        // Through a symbolic link to where the file really is, so the link stays a link.
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let tmp = target.with_extension(format!("toml.{}.tmp", std::process::id()));
+        let mut out = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(
+            &mut out,
+            format!("# proclab lesson progress, by lesson id\n{text}").as_bytes(),
         )?;
-        std::fs::rename(&tmp, path)
+        out.sync_all()?;
+        std::fs::rename(&tmp, &target)
     }
 
     /// The file, if any.
@@ -212,6 +225,23 @@ mod tests {
             text.contains("[lessons.gone]") && text.contains("[lessons.a]"),
             "{text}"
         );
+        let _ = std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap());
+    }
+
+    #[test]
+    fn keys_of_other_versions_are_kept() {
+        let path = temp("other");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "version = 2\n[settings]\ntheme = \"dark\"\n").unwrap();
+        let mut p = Progress::load(&path, &["a".to_string()]);
+        p.set_step("a", 1);
+        p.save().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("version = 2") && text.contains("theme = \"dark\""),
+            "{text}"
+        );
+        assert!(text.contains("[lessons.a]"), "{text}");
         let _ = std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap());
     }
 

@@ -180,6 +180,19 @@ impl Query {
         })
     }
 
+    /// True if the answer is one of the state words.
+    pub fn is_state(&self) -> bool {
+        matches!(self, Query::StateOf(_) | Query::NextStateOf(_))
+    }
+
+    /// The default tolerance for a numeric answer: half the last decimal shown.
+    pub fn tolerance(&self) -> f64 {
+        match self {
+            Query::Utilization => 0.05,
+            _ => super::question::TOLERANCE,
+        }
+    }
+
     /// True if the answer is a number.
     pub fn is_number(&self) -> bool {
         !matches!(
@@ -238,7 +251,10 @@ impl Moment<'_> {
             Query::PcOf(n) => num(u64::from(self.process(n)?.regs.pc)),
             Query::ExitStatusOf(n) => match self.process(n)?.exit_status {
                 Some(ExitStatus::Code(c)) => Ok(Value::Number(f64::from(c))),
-                Some(killed) => Ok(Value::Text(killed.ending())),
+                // "killed by SIGKILL": reads well after "the answer is".
+                Some(killed) => Ok(Value::Text(
+                    killed.ending().trim_start_matches("was ").to_string(),
+                )),
                 None => Err(format!("`{n}` has not exited at time {}", k.now())),
             },
             Query::PriorityOf(n) => Ok(Value::Number(self.process(n)?.priority.effective as f64)),
@@ -252,10 +268,11 @@ impl Moment<'_> {
                     Average::Turnaround => s.avg_turnaround,
                     Average::Response => s.avg_response,
                 };
-                Ok(Value::Number(round2(v)))
+                Ok(Value::Number(rounded(v, 2)))
             }
             Query::Running => Ok(Value::Text(match k.cpus().first().map(|c| &c.activity) {
                 Some(Activity::Running { pid, .. }) => self.name(*pid),
+                Some(Activity::Switching { .. }) => "a context switch".into(),
                 _ => "idle".into(),
             })),
             Query::RunningAt(t) => {
@@ -300,8 +317,10 @@ impl Moment<'_> {
             Query::Time => num(k.now()),
             Query::Switches => num(self.report.summary.context_switches),
             Query::SwitchOverhead => num(self.report.summary.switch_overhead),
-            Query::Utilization => Ok(Value::Number(round2(
+            // As the report prints it: a percentage with one decimal.
+            Query::Utilization => Ok(Value::Number(rounded(
                 self.report.summary.cpu_utilization * 100.0,
+                1,
             ))),
             Query::Makespan => num(self.report.summary.makespan),
             Query::Capacity(o) => {
@@ -355,6 +374,8 @@ impl Moment<'_> {
     }
 }
 
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+/// `v` as the report prints it with `decimals` decimals (so an answer never differs from the
+/// figure on screen by a rounding).
+fn rounded(v: f64, decimals: usize) -> f64 {
+    format!("{v:.decimals$}").parse().unwrap_or(v)
 }

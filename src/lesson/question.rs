@@ -1,6 +1,7 @@
 //! Questions: what is asked, the computed answer, and how a student's reply is judged.
 
 use super::query::{Query, Value};
+use super::words::StateWord;
 
 /// How the student answers.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,18 +62,21 @@ impl Question {
             return Verdict::Unusable("type an answer first".into());
         }
         let reply = match &self.choices {
-            // A choice typed out wins over a number read as a choice's position.
-            Choices::Pick(options) if options.iter().any(|o| normalize(o) == normalize(reply)) => {
-                reply.to_string()
-            }
+            // In a pick, a whole number is always a choice's position (the prompt says so);
+            // anything else must be one of the choices, typed out.
             Choices::Pick(options) => match reply.parse::<usize>() {
                 Ok(n) if (1..=options.len()).contains(&n) => options[n - 1].clone(),
-                Ok(_) if !matches!(self.answer, Value::Number(_)) => {
+                Ok(_) => {
                     return Verdict::Unusable(format!("pick a number from 1 to {}", options.len()));
                 }
-                _ => reply.to_string(),
+                Err(_) => reply.to_string(),
             },
             Choices::Free => reply.to_string(),
+        };
+        // State words have synonyms (`blocked`, `ready-suspended`, `swapped`): any will do.
+        let reply = match StateWord::parse(&reply.to_lowercase()) {
+            Ok(word) if self.query.is_state() => word.name().to_string(),
+            _ => reply,
         };
         match &self.answer {
             Value::Number(right) => match reply.parse::<f64>() {
@@ -149,12 +153,26 @@ mod tests {
     }
 
     #[test]
-    fn a_number_that_is_a_choice_is_that_choice() {
-        let options = vec!["2".to_string(), "4".into(), "8".into()];
-        let q = question(Value::Number(2.0), Choices::Pick(options));
-        assert_eq!(q.judge("2"), Verdict::Right);
-        assert_eq!(q.judge("1"), Verdict::Right);
-        assert_eq!(q.judge("3"), Verdict::Wrong);
+    fn in_a_pick_a_whole_number_is_a_position() {
+        let options = vec!["0".to_string(), "1".into(), "2".into()];
+        let q = question(Value::Number(1.0), Choices::Pick(options));
+        assert_eq!(q.judge("2"), Verdict::Right, "choice 2 is 1");
+        assert_eq!(q.judge("1"), Verdict::Wrong, "choice 1 is 0");
+        assert!(matches!(q.judge("7"), Verdict::Unusable(_)), "not a try");
+        let options = vec!["2.5".to_string(), "3.5".into()];
+        let q = question(Value::Number(3.5), Choices::Pick(options));
+        assert_eq!(q.judge("3.5"), Verdict::Right, "typed out");
+    }
+
+    #[test]
+    fn states_take_their_synonyms() {
+        let mut q = question(Value::Text("suspended".into()), Choices::Free);
+        q.query = Query::StateOf("P".into());
+        assert_eq!(q.judge("ready-suspended"), Verdict::Right);
+        assert_eq!(q.judge("Swapped"), Verdict::Right);
+        q.answer = Value::Text("waiting".into());
+        assert_eq!(q.judge("blocked"), Verdict::Right);
+        assert_eq!(q.judge("ready"), Verdict::Wrong);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::file::{ChoicesEntry, LessonFile, QuestionEntry, ScenarioRef};
 use super::go::{self, Go};
 use super::query::{self, Moment, Query, Value};
-use super::question::{Choices, Question, TOLERANCE};
+use super::question::{Choices, Question};
 use super::words::{STATE_WORDS, Words};
 use super::{Lesson, Step, invalid};
 use crate::replay::Replay;
@@ -123,6 +123,15 @@ pub(super) fn resolve(
                     ));
                 }
             }
+        }
+        if let Some(q) = entry.question.as_ref().filter(|q| q.get_ref().predict)
+            && from == at
+        {
+            return Err(err(
+                q.span(),
+                "`predict = true`, but the step does not move the simulation: there is nothing to predict".into(),
+                Some("give the step a `go` (e.g. `go = \"next\"`), or drop `predict`".into()),
+            ));
         }
         replay.goto(at);
         let question = match entry.question {
@@ -284,11 +293,22 @@ fn question(
             Some("move the step (`go`) to where it can be answered, or ask something else".into()),
         )
     })?;
+    let tolerance = match &q.tolerance {
+        Some(t) if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0) => {
+            return Err(err(
+                t.span(),
+                format!("`tolerance = {}` can never be met", t.get_ref()),
+                Some("give a number of 0 or more, e.g. `tolerance = 0.5`".into()),
+            ));
+        }
+        Some(t) => *t.get_ref(),
+        None => query.tolerance(),
+    };
     let choices = match &q.choices {
         None => Choices::Free,
         Some(c) => {
             let options: Vec<String> = match c.get_ref() {
-                ChoicesEntry::Listed(list) => list.clone(),
+                ChoicesEntry::Listed(list) => list.iter().map(|c| c.text()).collect(),
                 ChoicesEntry::Computed(word) if word == "states" => {
                     STATE_WORDS.iter().map(|s| s.to_string()).collect()
                 }
@@ -296,7 +316,10 @@ fn question(
                     let mut names: Vec<String> =
                         full.rows.iter().map(|r| r.name.to_string()).collect();
                     if matches!(query, Query::Running | Query::RunningAt(_)) {
-                        names.push("idle".into());
+                        names.extend(["idle".into(), "a context switch".into()]);
+                    }
+                    if matches!(query, Query::ParentOf(_)) {
+                        names.insert(0, "init".into());
                     }
                     names
                 }
@@ -318,7 +341,7 @@ fn question(
                 answer: answer.clone(),
                 choices: Choices::Free,
                 predict: false,
-                tolerance: TOLERANCE,
+                tolerance,
                 hints: Vec::new(),
                 explain: None,
             };
@@ -353,7 +376,7 @@ fn question(
         answer,
         choices,
         predict: q.predict,
-        tolerance: q.tolerance.map_or(TOLERANCE, Spanned::into_inner),
+        tolerance,
         hints: q.hints,
         explain: q.explain,
     })

@@ -8,11 +8,12 @@ use crate::kernel::{Kernel, Tick};
 use crate::scenario::Scenario;
 use crate::scenario::error::did_you_mean;
 
-/// Lower-case words, with punctuation that reads naturally (`?`, `,`) dropped.
+/// Words, with punctuation that reads naturally (`?`, `,`) dropped. Keywords are matched in
+/// lower case; names keep their case (see [`Words::process`]).
 pub fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == ',' || c == '?')
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
+        .map(str::to_lowercase)
         .collect()
 }
 
@@ -50,10 +51,18 @@ impl Words {
         }
     }
 
-    /// Checks a process name.
+    /// Checks a process name (written in any case, if that leaves no doubt); returns it as
+    /// the scenario spells it.
     pub fn process(&self, name: &str) -> Result<String, String> {
-        if self.processes.iter().any(|p| p == name) {
-            return Ok(name.to_string());
+        let mut same = self
+            .processes
+            .iter()
+            .filter(|p| p.eq_ignore_ascii_case(name));
+        if let (Some(p), None) = (same.next(), same.next()) {
+            return Ok(p.clone());
+        }
+        if let Some(p) = self.processes.iter().find(|p| *p == name) {
+            return Ok(p.clone());
         }
         let known: Vec<&str> = self.processes.iter().map(String::as_str).collect();
         Err(match did_you_mean(name, known.iter().copied()) {
@@ -67,13 +76,24 @@ impl Words {
 
     /// True if `name` is one of the scenario's pipes, FIFOs or rings.
     pub fn is_object(&self, name: &str) -> bool {
-        self.objects.iter().any(|(o, _)| o == name)
+        self.objects
+            .iter()
+            .any(|(o, _)| o.eq_ignore_ascii_case(name))
     }
 
-    /// Checks an object name.
+    /// True if `name` is one of the scenario's processes.
+    pub fn is_process(&self, name: &str) -> bool {
+        self.processes.iter().any(|p| p.eq_ignore_ascii_case(name))
+    }
+
+    /// Checks an object name; returns it as the scenario spells it.
     pub fn object(&self, name: &str) -> Result<String, String> {
-        if self.is_object(name) {
-            return Ok(name.to_string());
+        if let Some((o, _)) = self
+            .objects
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(name))
+        {
+            return Ok(o.clone());
         }
         let known: Vec<&str> = self.objects.iter().map(|(o, _)| o.as_str()).collect();
         Err(match did_you_mean(name, known.iter().copied()) {

@@ -62,10 +62,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
 /// Rows `lines` take when wrapped at `width` (close enough: words are not split).
 fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let width = usize::from(width.max(1));
-    lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(width) as u16)
-        .sum()
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// The step's text (the question is drawn apart).

@@ -12,6 +12,7 @@ use super::workload::RunSolution;
 use super::{Exercise, Solution};
 use crate::kernel::state::State;
 use crate::scenario::error::did_you_mean;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -323,7 +324,7 @@ pub fn grade(exercise: &Exercise, solution: &Solution, answers: &Answers) -> Res
                 (
                     ok,
                     format!(
-                        "you wrote {}, it is {}: {why} (within {TOLERANCE} counts as right)",
+                        "you wrote {}, it is {}: {why} (answers within {TOLERANCE} of it count as right)",
                         written.clone().unwrap_or_default(),
                         right.show()
                     ),
@@ -405,35 +406,50 @@ impl Grade {
 
     /// The grade as JSON.
     pub fn json(&self) -> String {
-        let fields: Vec<Value> = self
+        #[derive(Serialize)]
+        struct FieldJson<'a> {
+            field: String,
+            right: bool,
+            answer: Option<&'a str>,
+            expected: Value,
+            explanation: &'a str,
+        }
+        #[derive(Serialize)]
+        struct GradeJson<'a> {
+            exercise: &'a str,
+            seed: Option<u64>,
+            answers: &'a str,
+            right: usize,
+            total: usize,
+            fields: Vec<FieldJson<'a>>,
+            not_asked: Vec<String>,
+        }
+        let fields = self
             .results
             .iter()
-            .map(|r| {
-                let expected = match &r.expected {
+            .map(|r| FieldJson {
+                field: r.field.to_string(),
+                right: r.right,
+                answer: r.answer.as_deref(),
+                expected: match &r.expected {
                     Expected::Count(n) => json!(n),
                     Expected::Mean(parts) => json!(Expected::mean(parts)),
                     Expected::States(s) => {
                         json!(s.iter().map(ToString::to_string).collect::<Vec<_>>())
                     }
-                };
-                json!({
-                    "field": r.field.to_string(),
-                    "right": r.right,
-                    "answer": r.answer,
-                    "expected": expected,
-                    "explanation": r.explanation,
-                })
+                },
+                explanation: &r.explanation,
             })
             .collect();
-        let doc = json!({
-            "exercise": self.exercise,
-            "seed": self.seed,
-            "answers": self.answers,
-            "right": self.right(),
-            "total": self.results.len(),
-            "fields": fields,
-            "not_asked": self.not_asked.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
+        let doc = GradeJson {
+            exercise: &self.exercise,
+            seed: self.seed,
+            answers: &self.answers,
+            right: self.right(),
+            total: self.results.len(),
+            fields,
+            not_asked: self.not_asked.iter().map(ToString::to_string).collect(),
+        };
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
         text

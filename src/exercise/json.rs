@@ -10,7 +10,6 @@ use super::{Exercise, Kind, Problem, Solution};
 use crate::report::summary::Summary;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::Value;
 
 /// A map that keeps its keys in the order given (processes in table order, not sorted).
 struct Ordered<T>(Vec<(String, T)>);
@@ -144,7 +143,7 @@ fn run_answers(run: &RunSolution, kind: Kind) -> RunAnswers<'_> {
 #[serde(untagged)]
 enum Answers<'a> {
     Run(RunAnswers<'a>),
-    Fork(Value),
+    Fork(super::fork::ForkJson),
 }
 
 /// The exercise and its answers as pretty-printed JSON.

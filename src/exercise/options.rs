@@ -207,7 +207,7 @@ impl Options {
             Some(p) => policy(p.get_ref()).map_err(|hint| OptionError {
                 key: "policy",
                 span: p.span(),
-                message: format!("unknown policy {:?}", p.get_ref()),
+                message: format!("policy = {:?} is unknown", p.get_ref()),
                 hint,
             })?,
             None if kind == Kind::States => "rr",

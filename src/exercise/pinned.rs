@@ -536,6 +536,16 @@ pub fn find(name: &str, dir: &Path) -> Result<Pinned> {
     if path.exists() || name.ends_with(".toml") {
         return Pinned::load(path);
     }
+    if !dir.is_dir() {
+        return Err(ExerciseError::usage(
+            format!("no exercise file or id {name:?}"),
+            format!(
+                "there is no {} folder here: give the path to an exercise file, or a kind to \
+                 generate one (sched, fork, states)",
+                dir.display()
+            ),
+        ));
+    }
     let direct = dir.join(format!("{name}.toml"));
     if direct.exists() {
         let p = Pinned::load(&direct)?;

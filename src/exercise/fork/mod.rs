@@ -11,7 +11,7 @@ use super::workload::quote;
 use orders::Orders;
 use parse::{ParseError, Stmt};
 use run::{Action, Run};
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::fmt::Write;
 
 /// A fork program: its text as shown to students, and its statements.
@@ -69,6 +69,51 @@ pub struct ForkSolution {
     pub run: Run,
     /// The possible orders of the output.
     pub orders: Orders,
+}
+
+/// A process of the tree, as JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct TreeJson {
+    /// Its name.
+    pub name: String,
+    /// Line of the fork() that made it.
+    pub fork_line: Option<usize>,
+    /// What it prints, in its order.
+    pub prints: Vec<String>,
+    /// Its exit status.
+    pub exit: u8,
+    /// Its children, in the order it forks them.
+    pub children: Vec<TreeJson>,
+}
+
+/// A line of the program's output, as JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct LineJson {
+    /// The text.
+    pub line: String,
+    /// How many times it is printed.
+    pub count: usize,
+    /// By which processes.
+    pub printed_by: Vec<String>,
+}
+
+/// The answers of a fork exercise, as JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct ForkJson {
+    /// Number of processes.
+    pub processes: usize,
+    /// The process tree.
+    pub tree: TreeJson,
+    /// Each line and how many times it is printed.
+    pub output: Vec<LineJson>,
+    /// Lines printed in all.
+    pub lines: usize,
+    /// Number of possible outputs (`null`: too many to count).
+    pub orders: Option<usize>,
+    /// Every possible output.
+    pub possible_outputs: Option<Vec<Vec<String>>>,
+    /// Pairs `[a, b]`: every `a` is printed before every `b` in every run.
+    pub always_before: Option<Vec<[String; 2]>>,
 }
 
 fn times(n: usize) -> String {
@@ -170,48 +215,46 @@ impl ForkSolution {
         out
     }
 
-    /// The answers as JSON.
-    pub fn json(&self) -> Value {
+    /// The answers, ready to serialize as JSON.
+    pub fn json(&self) -> ForkJson {
         let run = &self.run;
-        fn node(run: &Run, p: usize) -> Value {
+        fn node(run: &Run, p: usize) -> TreeJson {
             let proc = &run.procs[p];
-            json!({
-                "name": proc.name,
-                "fork_line": proc.fork_line,
-                "prints": run.prints_of(p),
-                "exit": proc.exit,
-                "children": proc.children.iter().map(|&c| node(run, c)).collect::<Vec<_>>(),
-            })
+            TreeJson {
+                name: proc.name.clone(),
+                fork_line: proc.fork_line,
+                prints: run.prints_of(p).into_iter().map(String::from).collect(),
+                exit: proc.exit,
+                children: proc.children.iter().map(|&c| node(run, c)).collect(),
+            }
         }
-        let output: Vec<Value> = run
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, line)| {
-                let by = run.printed_by(i);
-                json!({"line": line, "count": by.len(), "printed_by": by})
-            })
-            .collect();
-        let outputs = self.orders.outputs.as_ref().map(|all| {
-            all.iter()
-                .map(|o| o.iter().map(|&i| run.lines[i].clone()).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        });
-        let before = self.orders.always_before.as_ref().map(|pairs| {
-            pairs
-                .iter()
-                .map(|&(a, b)| [run.lines[a].clone(), run.lines[b].clone()])
-                .collect::<Vec<_>>()
-        });
-        json!({
-            "processes": run.procs.len(),
-            "tree": node(run, 0),
-            "output": output,
-            "lines": run.total_lines(),
-            "orders": self.orders.outputs.as_ref().map(Vec::len),
-            "possible_outputs": outputs,
-            "always_before": before,
-        })
+        let line = |i: usize| run.lines[i].clone();
+        ForkJson {
+            processes: run.procs.len(),
+            tree: node(run, 0),
+            output: (0..run.lines.len())
+                .map(|i| {
+                    let by = run.printed_by(i);
+                    LineJson {
+                        line: line(i),
+                        count: by.len(),
+                        printed_by: by.into_iter().map(String::from).collect(),
+                    }
+                })
+                .collect(),
+            lines: run.total_lines(),
+            orders: self.orders.outputs.as_ref().map(Vec::len),
+            possible_outputs: self.orders.outputs.as_ref().map(|all| {
+                all.iter()
+                    .map(|o| o.iter().map(|&i| line(i)).collect())
+                    .collect()
+            }),
+            always_before: self
+                .orders
+                .always_before
+                .as_ref()
+                .map(|pairs| pairs.iter().map(|&(a, b)| [line(a), line(b)]).collect()),
+        }
     }
 
     /// A scenario in which each process of the run is a `[[process]]` doing what it does in
@@ -221,14 +264,18 @@ impl ForkSolution {
         let run = &self.run;
         let mut out = String::new();
         for line in source.lines() {
-            let _ = writeln!(out, "# {line}");
+            let _ = writeln!(out, "{}", format!("# {line}").trim_end());
         }
         let _ = writeln!(out, "\ntitle = {}", quote(title));
         let description = "Each process of the C program above is a process here: P0 runs \
             main, and each child starts right after the fork() that made it. Every line printed \
             is a write to the terminal after one tick of CPU. This run shows one possible \
-            order; the exercise's answer lists them all.";
+            order; the exercise's answer lists them all. In the TUI each process also runs as a \
+            real Linux process, beside the model.";
         let _ = writeln!(out, "description = {}", quote(description));
+        // The real-OS lab runs every step these scenarios use (fork, write, wait, exit), and
+        // its view agrees with the model's on them.
+        out.push_str("real = true\n");
         for p in &run.procs {
             let mut steps = Vec::new();
             for a in &p.trace {

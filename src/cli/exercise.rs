@@ -38,28 +38,30 @@ Examples:
   proclab exercise sched --seed 7 --json
   proclab exercise sched --seed 7 --scenario > mine.toml && proclab open mine.toml
   proclab exercise exercises/fcfs-convoy.toml --solve
-  proclab exercise rr-variants --seed 12          (a variant of a [generate] exercise)";
+  proclab exercise rr-quantum-2 --seed 12         (a variant of a [generate] exercise)";
 
 pub(super) const GRADE_HELP: &str = "\
-EXERCISE is an exercise file, or the id of one in ./exercises/. ANSWERS is a TOML file:
+EXERCISE is an exercise file, or the id of one in ./exercises/. ANSWERS is a TOML file with a
+table per process, an [average] table and top-level figures, where the exercise's `ask` puts
+them (P2.waiting is `waiting` under [P2]):
 
   exercise = \"fcfs-convoy\"      # optional: checked against the exercise
-  seed = 12                     # the variant, for exercises with a [generate] table
-  makespan = 30
   [P2]
   waiting = 24
-  states = [\"new 0\", \"ready 0\", \"running 24\", \"terminated 27\"]
   [average]
   waiting = 17                  # averages are right within 0.01
-  [output]                      # fork: how many times each line is printed
-  A = 1
 
-Prints each asked field right or wrong (wrong ones with the right answer and why).
-Exit code: 0 if every asked field is right, 1 if not, 2 if a file cannot be used.
+  states exercises:  [P1] states = [\"new 0\", \"ready 0\", \"running 2\", …]
+  fork exercises:    processes = 8, lines = 7, orders = 3, and [output] A = 2
+  a variant of a [generate] exercise: seed = 12 in the file, or --seed 12
+
+Prints each asked field right or wrong (wrong ones with the right answer and why); see
+docs/exercise-format.md. Exit code: 0 if every asked field is right, 1 if not, 2 if a file
+cannot be used.
 
 Examples:
   proclab grade fcfs-convoy answers.toml
-  proclab grade exercises/rr-variants.toml alice.toml --seed 12
+  proclab grade exercises/rr-quantum-2.toml alice.toml --seed 12
   proclab grade fcfs-convoy answers.toml --json";
 
 /// The generator options as the command line gives them.
@@ -320,9 +322,11 @@ fn graded(
 ) -> Result<exercise::Grade, ExerciseError> {
     let pinned: Pinned = exercise::find(exercise, Path::new(EXERCISES_DIR))?;
     let answers = Answers::load(Path::new(answers))?;
-    let seed = seed.or(answers.seed.as_ref().map(|s| *s.get_ref()));
-    let e = match seed {
-        Some(seed) if pinned.is_generated() => pinned.variant(seed)?,
+    // A seed on the command line must name a variant; one in the answers file is checked by
+    // `grade`, which points at it if the exercise has no variants.
+    let e = match (seed, answers.seed.as_ref().map(|s| *s.get_ref())) {
+        (Some(seed), _) => pinned.variant(seed)?,
+        (None, Some(seed)) if pinned.is_generated() => pinned.variant(seed)?,
         _ => pinned.exercise.clone(),
     };
     let solution = e.solve()?;

@@ -275,7 +275,7 @@ fn fork_explain(fork: &ForkSolution, field: &Field) -> String {
                 "fork() is never called: P0 is alone".into()
             } else {
                 format!(
-                    "fork() returns {calls} times in all ({}), each time making one more process: 1 + {calls} = {}",
+                    "fork() is called {calls} times in all ({}), and each call makes one more process: 1 + {calls} = {}",
                     and_list(&refs),
                     run.procs.len()
                 )

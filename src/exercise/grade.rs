@@ -455,3 +455,6 @@ impl Grade {
         text
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -131,8 +131,6 @@ pub struct Exercise {
     pub problem: Problem,
     /// The answers asked for; empty means the kind's usual questions.
     pub ask: Vec<Field>,
-    /// For jobs drawn as OSTEP's `scheduler.py` draws them: its command line.
-    pub ostep: Option<String>,
 }
 
 /// The worked answers of an exercise.
@@ -147,26 +145,23 @@ pub enum Solution {
 impl Exercise {
     /// The problem that `params` and `seed` give, with the kind's usual questions.
     pub fn generate(params: &Params, seed: u64) -> Exercise {
-        let (title, problem, ostep) = match params {
-            Params::Sched(p) if p.ostep => {
-                let command = sched::ostep_command(seed, p);
-                let problem = Problem::Sched(sched::generate(seed, p));
-                (format!("OSTEP {command}"), problem, Some(command))
-            }
+        let (title, problem) = match params {
+            // The title names the scheduler.py command that gives the same jobs.
+            Params::Sched(p) if p.ostep => (
+                format!("OSTEP {}", sched::ostep_command(seed, p)),
+                Problem::Sched(sched::generate(seed, p)),
+            ),
             Params::Sched(p) => (
                 format!("Scheduling exercise, seed {seed}"),
                 Problem::Sched(sched::generate(seed, p)),
-                None,
             ),
             Params::States(p) => (
                 format!("Process states exercise, seed {seed}"),
                 Problem::States(states::generate(seed, p)),
-                None,
             ),
             Params::Fork(p) => (
                 format!("fork() exercise, seed {seed}"),
                 Problem::Fork(ForkProgram::generated(seed, p.forks)),
-                None,
             ),
         };
         Exercise {
@@ -176,7 +171,6 @@ impl Exercise {
             seed: Some(seed),
             problem,
             ask: Vec::new(),
-            ostep,
         }
     }
 
@@ -205,8 +199,7 @@ impl Exercise {
                 Field::all(self.kind(), &names, &[])
             }
             Problem::Fork(p) => {
-                let lines = fork::run::lines(&p.body);
-                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                let lines: Vec<&str> = p.run.lines.iter().map(String::as_str).collect();
                 Field::all(Kind::Fork, &[], &lines)
             }
         }
@@ -222,9 +215,9 @@ impl Exercise {
         }
         let few_orders = match &self.problem {
             Problem::Fork(p) => p
-                .solve()
                 .orders
                 .outputs
+                .as_ref()
                 .is_some_and(|o| o.len() <= ORDERS_BY_HAND),
             _ => false,
         };
@@ -247,7 +240,7 @@ impl Exercise {
             Problem::Sched(w) | Problem::States(w) => {
                 w.scenario_toml(&self.title, &self.description, self.seed)
             }
-            Problem::Fork(p) => p.solve().scenario_toml(&self.title, &p.source),
+            Problem::Fork(p) => fork::scenario_toml(&p.run, &self.title, &p.source),
         }
     }
 

@@ -148,29 +148,11 @@ impl Options {
             ("forks", span(&self.forks)),
             ("ostep", self.ostep.as_ref().map(Spanned::span)),
         ];
-        let uses: &[&str] = match (kind, ostep) {
-            (Kind::Sched, true) => &["policy", "jobs", "maxlen", "quantum", "ostep"],
-            (Kind::Sched, false) => &[
-                "policy",
-                "jobs",
-                "minlen",
-                "maxlen",
-                "quantum",
-                "context_switch",
-                "max_arrival",
-                "ostep",
-            ],
-            (Kind::States, _) => &[
-                "policy",
-                "jobs",
-                "minlen",
-                "maxlen",
-                "quantum",
-                "context_switch",
-                "max_arrival",
-                "max_io",
-            ],
-            (Kind::Fork, _) => &["forks"],
+        // scheduler.py has only -j, -m, -p and -q (and the seed, given apart).
+        let uses: &[&str] = if ostep {
+            &["policy", "jobs", "maxlen", "quantum", "ostep"]
+        } else {
+            kind.option_keys()
         };
         given
             .into_iter()

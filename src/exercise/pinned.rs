@@ -351,7 +351,6 @@ fn problem(src: &Source, f: &File, kind: Kind) -> Result<(Option<Params>, Exerci
         seed: None,
         problem,
         ask: Vec::new(),
-        ostep: None,
     };
     Ok((None, e))
 }
@@ -452,7 +451,7 @@ impl Pinned {
                     return Err(src.error(
                         Some(item.span()),
                         format!("{field} cannot be computed for this exercise"),
-                        "there are too many possible outputs to count; ask something else",
+                        "the possible outputs are too many to count (or to search); ask something else",
                     ));
                 }
             }

@@ -177,13 +177,15 @@ impl Workload {
             out.push_str(&format!("seed = {seed}\n"));
         }
         out.push_str(&format!("\n[kernel]\nscheduler = {}\n", quote(m.scheduler)));
-        match (m.scheduler, m.quantum) {
-            ("mlfq", Some(q)) => out.push_str(&format!("\n[kernel.mlfq]\nquantum = {q}\n")),
-            (_, Some(q)) => out.push_str(&format!("quantum = {q}\n")),
-            _ => {}
+        if let (Some(q), false) = (m.quantum, m.scheduler == "mlfq") {
+            out.push_str(&format!("quantum = {q}\n"));
         }
         if m.context_switch > 0 {
             out.push_str(&format!("context_switch = {}\n", m.context_switch));
+        }
+        // MLFQ's quantum is per queue, in its own table, which must come after [kernel]'s keys.
+        if let (Some(q), true) = (m.quantum, m.scheduler == "mlfq") {
+            out.push_str(&format!("\n[kernel.mlfq]\nquantum = {q}\n"));
         }
         for job in &self.jobs {
             out.push_str(&format!("\n[[process]]\nname = {}\n", quote(&job.name)));
@@ -290,6 +292,31 @@ mod tests {
         assert_eq!(policy("Rr"), Ok("rr"));
         assert_eq!(policy("sjf"), Ok("sjf"));
         assert!(policy("rrr").unwrap_err().contains("did you mean rr?"));
+    }
+
+    #[test]
+    fn every_policy_gives_a_scenario_without_warnings() {
+        for name in Policy::NAMES {
+            let w = Workload {
+                machine: Machine::new(name, 2, 1),
+                jobs: vec![Job {
+                    name: "A".into(),
+                    arrival: 0,
+                    priority: 1,
+                    program: vec![Burst::Cpu(3)],
+                }],
+            };
+            let text = w.scenario_toml("t", "d", Some(1));
+            let run = w
+                .run(&text)
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+            assert!(
+                run.scenario.warnings.is_empty(),
+                "{name}: {:?}",
+                run.scenario.warnings
+            );
+            assert_eq!(run.row("A").and_then(|r| r.finish), Some(3), "{name}");
+        }
     }
 
     #[test]

@@ -14,20 +14,31 @@ use run::{Action, Run};
 use serde::Serialize;
 use std::fmt::Write;
 
-/// A fork program: its text as shown to students, and its statements.
+/// A fork program: its text as shown to students, its statements, and what its processes do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForkProgram {
     /// The program text.
     pub source: String,
     /// Its statements.
     pub body: Vec<Stmt>,
+    /// Its processes, each run to its end by the interpreter.
+    pub run: Run,
+    /// The possible orders of its output (searched once, here: the search is the costly part).
+    pub orders: Orders,
 }
 
 impl ForkProgram {
-    /// Parses a program and checks that it makes at most [`run::MAX_PROCESSES`] processes.
+    /// Parses a program and runs it; it may make at most [`run::MAX_PROCESSES`] processes.
     pub fn parse(source: &str) -> Result<ForkProgram, ParseError> {
         let body = parse::parse(source)?;
-        if run::run(&body).is_err() {
+        if body.is_empty() {
+            return Err(ParseError {
+                message: "the program has no statements".into(),
+                span: 0..0,
+                hint: "write it with fork(), printf(\"…\\n\"), wait(NULL) and exit(0)".into(),
+            });
+        }
+        let Ok(run) = run::run(&body) else {
             return Err(ParseError {
                 message: format!(
                     "this program makes more than {} processes",
@@ -36,10 +47,13 @@ impl ForkProgram {
                 span: 0..source.len().min(1),
                 hint: "use fewer fork() calls: each one can double the number of processes".into(),
             });
-        }
+        };
+        let orders = orders::explore(&run);
         Ok(ForkProgram {
             source: source.to_string(),
             body,
+            run,
+            orders,
         })
     }
 
@@ -50,15 +64,12 @@ impl ForkProgram {
         ForkProgram::parse(&source).expect("a rendered program parses")
     }
 
-    /// Runs the program and searches its interleavings.
+    /// The answers: the run, and the search over its interleavings.
     pub fn solve(&self) -> ForkSolution {
-        // `parse` refused programs that make too many processes, so this run succeeds.
-        let run = run::run(&self.body).unwrap_or(Run {
-            procs: Vec::new(),
-            lines: Vec::new(),
-        });
-        let orders = orders::explore(&run);
-        ForkSolution { run, orders }
+        ForkSolution {
+            run: self.run.clone(),
+            orders: self.orders.clone(),
+        }
     }
 }
 
@@ -108,7 +119,7 @@ pub struct ForkJson {
     pub output: Vec<LineJson>,
     /// Lines printed in all.
     pub lines: usize,
-    /// Number of possible outputs (`null`: too many to count).
+    /// Number of possible outputs (`null`: more than 5000, or too many interleavings to search).
     pub orders: Option<usize>,
     /// Every possible output.
     pub possible_outputs: Option<Vec<Vec<String>>>,
@@ -189,19 +200,29 @@ impl ForkSolution {
                     let _ = writeln!(out, "  … and {} more", all.len() - SHOWN);
                 }
             }
-            None => {
+            None if self.orders.limit == Some(orders::Limit::Outputs) => {
                 let _ = writeln!(
                     out,
                     "Possible outputs: more than {} (too many to list)",
                     orders::MAX_OUTPUTS
                 );
             }
+            None => out.push_str(
+                "Possible outputs: not counted (the processes interleave in too many ways to \
+                 search them all)\n",
+            ),
         }
-        if let Some(pairs) = &self.orders.always_before {
-            let essential = orders::essential(pairs);
-            if essential.is_empty() {
+        let printed = (0..run.lines.len())
+            .filter(|&i| !run.printed_by(i).is_empty())
+            .count();
+        match &self.orders.always_before {
+            None => out.push_str("Which lines always come first: not searched (too big).\n"),
+            Some(_) if printed < 2 => {}
+            Some(pairs) if orders::essential(pairs).is_empty() => {
                 out.push_str("No line is always printed before another.\n");
-            } else {
+            }
+            Some(pairs) => {
+                let essential = orders::essential(pairs);
                 out.push_str("Guaranteed in every run:\n");
                 for (a, b) in essential {
                     let _ = writeln!(
@@ -256,53 +277,52 @@ impl ForkSolution {
                 .map(|pairs| pairs.iter().map(|&(a, b)| [line(a), line(b)]).collect()),
         }
     }
+}
 
-    /// A scenario in which each process of the run is a `[[process]]` doing what it does in
-    /// the program: `fork` its children, `write stdout` its lines (after a tick of CPU, so
-    /// that each one is a step of its own in the TUI), `wait`, and `exit` with its status.
-    pub fn scenario_toml(&self, title: &str, source: &str) -> String {
-        let run = &self.run;
-        let mut out = String::new();
-        for line in source.lines() {
-            let _ = writeln!(out, "{}", format!("# {line}").trim_end());
-        }
-        let _ = writeln!(out, "\ntitle = {}", quote(title));
-        let description = "Each process of the C program above is a process here: P0 runs \
-            main, and each child starts right after the fork() that made it. Every line printed \
-            is a write to the terminal after one tick of CPU. This run shows one possible \
-            order; the exercise's answer lists them all. In the TUI each process also runs as a \
-            real Linux process, beside the model.";
-        let _ = writeln!(out, "description = {}", quote(description));
-        // The real-OS lab runs every step these scenarios use (fork, write, wait, exit), and
-        // its view agrees with the model's on them.
-        out.push_str("real = true\n");
-        for p in &run.procs {
-            let mut steps = Vec::new();
-            for a in &p.trace {
-                match a {
-                    Action::Print(i) => {
-                        steps.push("cpu 1".to_string());
-                        steps.push(format!("write stdout \"{}\"", run.lines[*i]));
-                    }
-                    Action::Fork(c) => steps.push(format!("fork {}", run.procs[*c].name)),
-                    // A scenario may write `wait` only for a process that has children; a
-                    // wait(NULL) without any returns at once, so it is left out.
-                    Action::Wait if !p.children.is_empty() => steps.push("wait".into()),
-                    Action::Wait => {}
-                }
-            }
-            if p.exit != 0 || steps.is_empty() {
-                steps.push(format!("exit {}", p.exit));
-            }
-            let _ = write!(out, "\n[[process]]\nname = {}\n", quote(&p.name));
-            if let Some(parent) = p.parent {
-                let _ = writeln!(out, "forked_by = {}", quote(&run.procs[parent].name));
-            }
-            let steps: Vec<String> = steps.iter().map(|s| quote(s)).collect();
-            let _ = writeln!(out, "program = [{}]", steps.join(", "));
-        }
-        out
+/// A scenario in which each process of `run` is a `[[process]]` doing what it does in
+/// the program: `fork` its children, `write stdout` its lines (after a tick of CPU, so
+/// that each one is a step of its own in the TUI), `wait`, and `exit` with its status.
+pub fn scenario_toml(run: &Run, title: &str, source: &str) -> String {
+    let mut out = String::new();
+    for line in source.lines() {
+        let _ = writeln!(out, "{}", format!("# {line}").trim_end());
     }
+    let _ = writeln!(out, "\ntitle = {}", quote(title));
+    let description = "Each process of the C program above is a process here: P0 runs \
+        main, and each child starts right after the fork() that made it. Every line printed \
+        is a write to the terminal after one tick of CPU. This run shows one possible \
+        order; the exercise's answer lists them all. In the TUI each process also runs as a \
+        real Linux process, beside the model.";
+    let _ = writeln!(out, "description = {}", quote(description));
+    // The real-OS lab runs every step these scenarios use (fork, write, wait, exit), and
+    // its view agrees with the model's on them.
+    out.push_str("real = true\n");
+    for p in &run.procs {
+        let mut steps = Vec::new();
+        for a in &p.trace {
+            match a {
+                Action::Print(i) => {
+                    steps.push("cpu 1".to_string());
+                    steps.push(format!("write stdout \"{}\"", run.lines[*i]));
+                }
+                Action::Fork(c) => steps.push(format!("fork {}", run.procs[*c].name)),
+                // A scenario may write `wait` only for a process that has children; a
+                // wait(NULL) without any returns at once, so it is left out.
+                Action::Wait if !p.children.is_empty() => steps.push("wait".into()),
+                Action::Wait => {}
+            }
+        }
+        if p.exit != 0 || steps.is_empty() {
+            steps.push(format!("exit {}", p.exit));
+        }
+        let _ = write!(out, "\n[[process]]\nname = {}\n", quote(&p.name));
+        if let Some(parent) = p.parent {
+            let _ = writeln!(out, "forked_by = {}", quote(&run.procs[parent].name));
+        }
+        let steps: Vec<String> = steps.iter().map(|s| quote(s)).collect();
+        let _ = writeln!(out, "program = [{}]", steps.join(", "));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -314,7 +334,7 @@ mod tests {
 
     /// The lines the simulated kernel prints when it runs the program's scenario.
     fn kernel_output(solution: &ForkSolution, source: &str) -> Vec<String> {
-        let toml = solution.scenario_toml("t", source);
+        let toml = scenario_toml(&solution.run, "t", source);
         let scenario =
             Scenario::parse("fork.toml", &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let report = report::run(

@@ -16,17 +16,28 @@ use std::rc::Rc;
 
 /// At most this many different outputs are listed; beyond it they are only "too many".
 pub const MAX_OUTPUTS: usize = 5000;
-/// At most this many states are searched, per question.
-const MAX_STATES: usize = 200_000;
+/// At most this many states are searched, per question: enough for every generated program
+/// by far, and a few seconds at most for the largest program a file may hold.
+const MAX_STATES: usize = 50_000;
+
+/// Why the outputs were not listed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// There are more than [`MAX_OUTPUTS`].
+    Outputs,
+    /// The processes interleave in too many ways to search them all.
+    States,
+}
 
 /// What the search found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Orders {
-    /// Every possible output, as indices into the lines, sorted; `None` if there are more than
-    /// [`MAX_OUTPUTS`] (or too many states to search).
+    /// Every possible output, as indices into the lines, sorted; `None` if a limit was hit.
     pub outputs: Option<Vec<Vec<usize>>>,
+    /// Which limit, when `outputs` is `None`.
+    pub limit: Option<Limit>,
     /// The pairs `(a, b)` of different lines, both printed, such that in every run every `a`
-    /// comes before every `b`; `None` if the search was too big.
+    /// comes before every `b`; `None` if the processes interleave in too many ways to search.
     pub always_before: Option<Vec<(usize, usize)>>,
 }
 
@@ -125,17 +136,17 @@ impl Search<'_> {
         s
     }
 
-    /// The outputs possible from `s` on, or `None` if there are too many.
+    /// The outputs possible from `s` on, or the limit that stopped the search.
     fn outputs(
         &self,
         s: &State,
-        memo: &mut HashMap<State, Option<Rc<HashSet<Vec<usize>>>>>,
-    ) -> Option<Rc<HashSet<Vec<usize>>>> {
+        memo: &mut HashMap<State, Rc<HashSet<Vec<usize>>>>,
+    ) -> Result<Rc<HashSet<Vec<usize>>>, Limit> {
         if let Some(known) = memo.get(s) {
-            return known.clone();
+            return Ok(known.clone());
         }
         if memo.len() > MAX_STATES {
-            return None;
+            return Err(Limit::States);
         }
         let moves = self.moves(s);
         let mut all = HashSet::new();
@@ -143,10 +154,7 @@ impl Search<'_> {
             all.insert(Vec::new());
         }
         for (line, next) in moves {
-            let Some(rest) = self.outputs(&next, memo) else {
-                memo.insert(s.clone(), None);
-                return None;
-            };
+            let rest = self.outputs(&next, memo)?;
             for tail in rest.iter() {
                 let mut out = Vec::with_capacity(tail.len() + 1);
                 out.extend(line);
@@ -154,13 +162,12 @@ impl Search<'_> {
                 all.insert(out);
             }
             if all.len() > MAX_OUTPUTS {
-                memo.insert(s.clone(), None);
-                return None;
+                return Err(Limit::Outputs);
             }
         }
         let all = Rc::new(all);
-        memo.insert(s.clone(), Some(all.clone()));
-        Some(all)
+        memo.insert(s.clone(), all.clone());
+        Ok(all)
     }
 
     /// Whether some run prints a `b` before some `a`; `None` if the search was too big.
@@ -197,11 +204,15 @@ pub fn explore(run: &Run) -> Orders {
     }
     let search = Search { run, fork_at };
     let start = search.start();
-    let outputs = search.outputs(&start, &mut HashMap::new()).map(|set| {
+    let found = search.outputs(&start, &mut HashMap::new()).map(|set| {
         let mut v: Vec<Vec<usize>> = set.iter().cloned().collect();
         v.sort();
         v
     });
+    let (outputs, limit) = match found {
+        Ok(v) => (Some(v), None),
+        Err(limit) => (None, Some(limit)),
+    };
     let printed: Vec<usize> = (0..run.lines.len())
         .filter(|&i| !run.printed_by(i).is_empty())
         .collect();
@@ -227,6 +238,7 @@ pub fn explore(run: &Run) -> Orders {
     }
     Orders {
         outputs,
+        limit,
         always_before,
     }
 }
@@ -304,6 +316,14 @@ mod tests {
             Some(vec![]),
             "no line always before another"
         );
+    }
+
+    // 64 processes each print "hi": a single possible output, but far too many interleavings
+    // to search; the answer must say so rather than claim many outputs.
+    #[test]
+    fn a_search_too_big_says_so() {
+        let (_, o) = orders("fork(); fork(); fork(); fork(); fork(); fork(); printf(\"hi\\n\");");
+        assert_eq!((o.outputs, o.limit), (None, Some(Limit::States)));
     }
 
     #[test]

@@ -53,7 +53,7 @@ type Cursor<'a> = Vec<(&'a [Stmt], usize)>;
 pub struct TooMany;
 
 /// The distinct lines a program can print, in the order they first appear in its text.
-pub fn lines(body: &[Stmt]) -> Vec<String> {
+fn lines(body: &[Stmt]) -> Vec<String> {
     fn collect(body: &[Stmt], out: &mut Vec<String>) {
         for s in body {
             match s {

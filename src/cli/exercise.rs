@@ -138,9 +138,48 @@ impl GenArgs {
     }
 }
 
+/// `proclab exercise`'s arguments.
+#[derive(clap::Args, Debug)]
+pub(super) struct ExerciseArgs {
+    /// sched, fork or states; or an exercise file, or its id in ./exercises/
+    target: String,
+    /// Seed of the problem (a generated kind, or a variant of a [generate] exercise)
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Add the worked answer
+    #[arg(long)]
+    solve: bool,
+    /// Print the problem and its answers as one JSON document
+    #[arg(long, conflicts_with = "scenario")]
+    json: bool,
+    /// Print the problem as a scenario file for `proclab run` and `proclab open`
+    #[arg(long, conflicts_with = "solve")]
+    scenario: bool,
+    /// Ask only this answer, such as P2.waiting or P1.states (repeatable)
+    #[arg(long, value_name = "FIELD")]
+    ask: Vec<String>,
+    #[command(flatten)]
+    options: GenArgs,
+}
+
+/// `proclab grade`'s arguments.
+#[derive(clap::Args, Debug)]
+pub(super) struct GradeArgs {
+    /// Exercise file, or its id in ./exercises/
+    exercise: String,
+    /// The student's answers (TOML)
+    answers: String,
+    /// The variant to grade, for an exercise with a [generate] table
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print the grade as JSON
+    #[arg(long)]
+    json: bool,
+}
+
 /// What `proclab exercise` prints.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub(super) enum Output {
+enum Output {
     /// The problem, and the answer with `solve`.
     Text {
         /// Add the worked answer.
@@ -286,14 +325,13 @@ fn exercise_for(
 }
 
 /// `proclab exercise TARGET …`.
-pub(super) fn exercise(
-    target: &str,
-    seed: Option<u64>,
-    args: &GenArgs,
-    ask: &[String],
-    output: Output,
-) -> i32 {
-    let e = match exercise_for(target, seed, args, ask) {
+pub(super) fn exercise(args: &ExerciseArgs) -> i32 {
+    let output = match (args.json, args.scenario) {
+        (true, _) => Output::Json,
+        (_, true) => Output::Scenario,
+        _ => Output::Text { solve: args.solve },
+    };
+    let e = match exercise_for(&args.target, args.seed, &args.options, &args.ask) {
         Ok(e) => e,
         Err(err) => return report(&err),
     };
@@ -334,12 +372,16 @@ fn graded(
 }
 
 /// `proclab grade EXERCISE ANSWERS`: exit 0 if every asked field is right, 1 if not.
-pub(super) fn grade(exercise: &str, answers: &str, seed: Option<u64>, json: bool) -> i32 {
-    let grade = match graded(exercise, answers, seed) {
+pub(super) fn grade(args: &GradeArgs) -> i32 {
+    let grade = match graded(&args.exercise, &args.answers, args.seed) {
         Ok(g) => g,
         Err(err) => return report(&err),
     };
-    let text = if json { grade.json() } else { grade.text() };
+    let text = if args.json {
+        grade.json()
+    } else {
+        grade.text()
+    };
     match print(&text) {
         0 if grade.all_right() => 0,
         0 => EXIT_FAILURE,

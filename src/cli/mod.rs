@@ -132,41 +132,10 @@ Example:
     Scenarios,
     /// Generate an exercise from a seed (sched, fork, states), or show a pinned one
     #[command(after_help = exercise::EXERCISE_HELP)]
-    Exercise {
-        /// sched, fork or states; or an exercise file, or its id in ./exercises/
-        target: String,
-        /// Seed of the problem (a generated kind, or a variant of a [generate] exercise)
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Add the worked answer
-        #[arg(long)]
-        solve: bool,
-        /// Print the problem and its answers as one JSON document
-        #[arg(long, conflicts_with = "scenario")]
-        json: bool,
-        /// Print the problem as a scenario file for `proclab run` and `proclab open`
-        #[arg(long, conflicts_with = "solve")]
-        scenario: bool,
-        /// Ask only this answer, such as P2.waiting or P1.states (repeatable)
-        #[arg(long, value_name = "FIELD")]
-        ask: Vec<String>,
-        #[command(flatten)]
-        options: exercise::GenArgs,
-    },
+    Exercise(exercise::ExerciseArgs),
     /// Grade a student's answers file against an exercise
     #[command(after_help = exercise::GRADE_HELP)]
-    Grade {
-        /// Exercise file, or its id in ./exercises/
-        exercise: String,
-        /// The student's answers (TOML)
-        answers: String,
-        /// The variant to grade, for an exercise with a [generate] table
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Print the grade as JSON
-        #[arg(long)]
-        json: bool,
-    },
+    Grade(exercise::GradeArgs),
 }
 
 /// Loads a scenario from a path, or else from the bundled scenarios by id.
@@ -410,27 +379,7 @@ pub fn main() -> i32 {
         Some(Command::Lab) => lab_helper(),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Scenarios) => scenarios(),
-        Some(Command::Exercise {
-            target,
-            seed,
-            solve,
-            json,
-            scenario,
-            ask,
-            options,
-        }) => {
-            let output = match (json, scenario) {
-                (true, _) => exercise::Output::Json,
-                (_, true) => exercise::Output::Scenario,
-                _ => exercise::Output::Text { solve },
-            };
-            exercise::exercise(&target, seed, &options, &ask, output)
-        }
-        Some(Command::Grade {
-            exercise: file,
-            answers,
-            seed,
-            json,
-        }) => exercise::grade(&file, &answers, seed, json),
+        Some(Command::Exercise(args)) => exercise::exercise(&args),
+        Some(Command::Grade(args)) => exercise::grade(&args),
     }
 }

@@ -4,6 +4,8 @@
 //! - [`kernel`]: the simulated kernel, pure and deterministic, which emits events;
 //! - [`scenario`]: TOML scenario files, validated into a kernel and its workload;
 //! - [`report`]: text and JSON reports built from the kernel's events;
+//! - [`exercise`]: classroom exercises, generated or pinned in files, solved by the kernel, and
+//!   the grading of students' answers;
 //! - [`replay`]: a run you can move through, forward and back (snapshots of the kernel);
 //! - [`lab`]: the real-OS lab, which runs a scenario's processes for real beside the model;
 //! - [`lesson`]: lessons (steps, questions computed from the simulation) and progress;
@@ -15,6 +17,7 @@
 
 pub mod cli;
 pub mod compat;
+pub mod exercise;
 pub mod kernel;
 pub mod lab;
 pub mod lesson;

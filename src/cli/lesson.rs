@@ -240,31 +240,47 @@ pub fn dev_check(paths: &[String]) -> i32 {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let kind = kind_of(file, &text);
-        let id = match kind {
-            Kind::Lesson => Lesson::load(file).map(|l| {
-                lessons += 1;
-                let questions = l.questions();
-                (
-                    Some(l.id.clone()),
-                    format!(
+        // Ok: the id to keep unique (if any) and what the file is; Err: the exit code, the
+        // error already reported.
+        let checked: Result<(Option<String>, String), i32> = match kind {
+            Kind::Lesson => match Lesson::load(file) {
+                Ok(l) => {
+                    lessons += 1;
+                    let questions = l.questions();
+                    let what = format!(
                         "lesson {} — {} ({} steps, {questions} questions)",
                         l.id,
                         l.title,
                         l.steps.len()
-                    ),
-                )
-            }),
-            Kind::Exercise => {
-                exercises += 1;
-                Ok((None, "MERGE-EXERCISE".to_string()))
-            }
-            Kind::Scenario => Scenario::load(file).map(|s| {
-                super::warn(&s);
-                scenarios += 1;
-                (None, format!("scenario — {}", s.title))
-            }),
+                    );
+                    Ok((Some(l.id), what))
+                }
+                Err(e) => Err(report_error(&e)),
+            },
+            // Loading an exercise computes every answer it asks for.
+            Kind::Exercise => match crate::exercise::Pinned::load(file) {
+                Ok(e) => {
+                    exercises += 1;
+                    let what = format!(
+                        "exercise {} — {} ({} answers asked)",
+                        e.id(),
+                        e.exercise.title,
+                        e.exercise.asked().len()
+                    );
+                    Ok((Some(e.id().to_string()), what))
+                }
+                Err(e) => Err(super::exercise::report(&e)),
+            },
+            Kind::Scenario => match Scenario::load(file) {
+                Ok(s) => {
+                    super::warn(&s);
+                    scenarios += 1;
+                    Ok((None, format!("scenario — {}", s.title)))
+                }
+                Err(e) => Err(report_error(&e)),
+            },
         };
-        match id {
+        match checked {
             Ok((id, what)) => {
                 if let Some(id) = id {
                     if let Some((_, _, first)) = ids.iter().find(|(i, k, _)| *i == id && *k == kind)
@@ -281,7 +297,7 @@ pub fn dev_check(paths: &[String]) -> i32 {
                 }
                 code = code.max(print(&format!("ok: {} — {what}\n", file.display())));
             }
-            Err(e) => code = code.max(report_error(&e)),
+            Err(exit) => code = code.max(exit),
         }
     }
     let summary = format!(

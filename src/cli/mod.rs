@@ -1,9 +1,11 @@
-//! The command line: the TUI (`proclab`, `proclab open`), `run`, `check` and `scenarios`.
+//! The command line: the TUI (`proclab`, `proclab open`), `run`, `check`, `scenarios`, and
+//! classroom exercises (`exercise`, `grade`, in `exercise.rs`).
 //! Errors in input files are reported here, at the edge, with exit code 2.
 
 #![forbid(unsafe_code)]
 
 mod diagnostics;
+mod exercise;
 mod lesson;
 mod real;
 
@@ -26,7 +28,9 @@ Examples:
   proclab run my-workload.toml --events          run a file and show every event
   proclab run big.toml --json --summary          only the summary, as JSON
   proclab run ipc/pipe-greeting --real           run it on the real kernel too, side by side
-  proclab check scenarios/**/*.toml              validate files without running them";
+  proclab check scenarios/**/*.toml              validate files without running them
+  proclab exercise sched --seed 7 --solve        a scheduling exercise and its worked answer
+  proclab grade fcfs-convoy answers.toml         grade a student's answers to an exercise";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -169,6 +173,12 @@ Example:
   proclab scenarios
   proclab run scheduling/fcfs-convoy")]
     Scenarios,
+    /// Generate an exercise from a seed (sched, fork, states), or show a pinned one
+    #[command(after_help = exercise::EXERCISE_HELP)]
+    Exercise(exercise::ExerciseArgs),
+    /// Grade a student's answers file against an exercise
+    #[command(after_help = exercise::GRADE_HELP)]
+    Grade(exercise::GradeArgs),
 }
 
 /// `proclab dev …`.
@@ -452,5 +462,7 @@ pub fn main() -> i32 {
         }) => lesson::tui(&id, progress.as_deref(), restart),
         Some(Command::Lessons { progress }) => lesson::list(progress.as_deref()),
         Some(Command::Dev(DevCommand::Check { paths })) => lesson::dev_check(&paths),
+        Some(Command::Exercise(args)) => exercise::exercise(&args),
+        Some(Command::Grade(args)) => exercise::grade(&args),
     }
 }

@@ -323,7 +323,11 @@ fn show_simulation(
 pub fn state_text(replay: &Replay, at: u64) -> String {
     let k: &Kernel = replay.kernel();
     let names = replay.names();
-    let mut s = format!("At time {} (run step {at} of {}):\n", k.now(), replay.steps());
+    let mut s = format!(
+        "At time {} (run step {at} of {}):\n",
+        k.now(),
+        replay.steps()
+    );
     for cpu in k.cpus() {
         let doing = match cpu.activity {
             Activity::Idle => "idle".to_string(),

@@ -70,7 +70,7 @@ fn opt(v: Option<u64>) -> String {
 
 /// The per-process table. Blocked and swapped time get a column only when some process has
 /// any, so that every row's turnaround = CPU + I/O + blocked + swapped + waiting stays visible.
-fn process_table(report: &Report) -> String {
+pub fn process_table(report: &Report) -> String {
     let blocked = report.rows.iter().any(|r| r.blocked_time > 0);
     let swapped = report.rows.iter().any(|r| r.swapped_time > 0);
     let mut header = vec!["Process", "PID", "Arrival", "CPU", "I/O"];
@@ -136,6 +136,37 @@ pub fn render(report: &Report) -> String {
         out.push_str(&wrap(&report.description, 96));
         out.push('\n');
     }
+    out.push_str(&gantt_section(report));
+    if !report.rows.is_empty() {
+        out.push_str(&process_table(report));
+        out.push('\n');
+    }
+    out.push_str(&summary_section(report));
+    if !report.stuck.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "Deadlock at tick {}: nothing more can happen, but these processes never finished:",
+            report.end
+        );
+        for s in &report.stuck {
+            let _ = writeln!(
+                out,
+                "  {} (pid {}) is {}, waiting for {}",
+                s.name, s.pid, s.state, s.waits_for
+            );
+        }
+    }
+    if !report.events.is_empty() {
+        out.push('\n');
+        out.push_str(&events(report));
+    }
+    out
+}
+
+/// The Gantt chart with its legend and a blank line after it; empty if nothing ever ran.
+pub fn gantt_section(report: &Report) -> String {
+    let mut out = String::new();
     let anything_ran = report
         .gantt
         .iter()
@@ -161,10 +192,12 @@ pub fn render(report: &Report) -> String {
         }));
         out.push('\n');
     }
-    if !report.rows.is_empty() {
-        out.push_str(&process_table(report));
-        out.push('\n');
-    }
+    out
+}
+
+/// The summary lines: averages, makespan, utilization, throughput, context switches.
+pub fn summary_section(report: &Report) -> String {
+    let mut out = String::new();
     let s = &report.summary;
     let _ = writeln!(out, "Processes finished   {}", s.processes);
     let _ = writeln!(out, "Average turnaround   {:.2}", s.avg_turnaround);
@@ -191,25 +224,6 @@ pub fn render(report: &Report) -> String {
         "Context switches     {} (overhead {} ticks)",
         s.context_switches, s.switch_overhead
     );
-    if !report.stuck.is_empty() {
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "Deadlock at tick {}: nothing more can happen, but these processes never finished:",
-            report.end
-        );
-        for s in &report.stuck {
-            let _ = writeln!(
-                out,
-                "  {} (pid {}) is {}, waiting for {}",
-                s.name, s.pid, s.state, s.waits_for
-            );
-        }
-    }
-    if !report.events.is_empty() {
-        out.push('\n');
-        out.push_str(&events(report));
-    }
     out
 }
 

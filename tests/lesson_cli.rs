@@ -151,7 +151,7 @@ fn dev_check_passes_good_files_and_catches_duplicate_ids() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(out.contains("lesson fixture-zombie"), "{out}");
     assert!(
-        out.contains("1 lessons, 0 exercises, 5 scenarios, all valid"),
+        out.contains("1 lessons, 0 exercises,") && out.contains("all valid"),
         "{out}"
     );
     let dir = scratch("duplicate");

@@ -137,7 +137,7 @@ per line (h for a hint, s to see the answer, q to stop); at the end of input it 
 Examples:
   proclab lesson process-states
   proclab lesson process-states --plain
-  printf '3\\n' | proclab lesson zombies-and-orphans --plain --progress /tmp/p.toml")]
+  printf '2\\n' | proclab lesson process-states --plain --progress /tmp/p.toml")]
     Lesson {
         /// Lesson id, bundled lesson file name, or lesson file
         id: String,

@@ -74,8 +74,9 @@ fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         let line = match e.kind {
             EntryKind::Lesson { .. } => {
                 let (status, style) = status(app, e, theme);
+                // Lessons come first, in course order: their position is their number.
                 Line::from(vec![
-                    Span::raw(format!(" {mark} {:<50} ", e.title)),
+                    Span::raw(format!(" {mark} {:>2}. {:<48} ", i + 1, e.title)),
                     Span::styled(status, style),
                 ])
             }

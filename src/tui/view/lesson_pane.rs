@@ -38,10 +38,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, focused: bool,
         Layout::vertical([Constraint::Min(0), Constraint::Length(asked_height)]).areas(inner);
     let hidden = text_height.saturating_sub(view.scrolls.narration) > text_area.height;
     if hidden && let Some(rule) = asked.first_mut() {
-        *rule = Line::styled(
-            "── more text above: ↓ scrolls it (Tab to focus this pane) ──",
-            theme.spotlight(),
-        );
+        let how = if focused {
+            "── the text goes on: ↓ scrolls it ──"
+        } else {
+            "── the text goes on: Tab to this pane, then ↓ ──"
+        };
+        *rule = Line::styled(how, theme.spotlight());
     }
     frame.render_widget(
         Paragraph::new(text)

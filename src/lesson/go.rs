@@ -67,12 +67,23 @@ impl Go {
 
 impl Condition {
     fn parse(t: &[&str], words: &Words) -> Result<Condition, String> {
-        let t: Vec<&str> = t
-            .iter()
-            .copied()
-            .filter(|w| !matches!(*w, "the" | "a") || words.is_process(w) || words.is_object(w))
-            .collect();
-        Ok(match t.as_slice() {
+        // "the" and "a" may be left out, but a process may also be called `a`: the words as
+        // written are tried first.
+        Condition::parse_words(t, words).or_else(|first| {
+            let short: Vec<&str> = t
+                .iter()
+                .copied()
+                .filter(|w| !matches!(*w, "the" | "a"))
+                .collect();
+            if short.len() == t.len() {
+                return Err(first);
+            }
+            Condition::parse_words(&short, words).map_err(|_| first)
+        })
+    }
+
+    fn parse_words(t: &[&str], words: &Words) -> Result<Condition, String> {
+        Ok(match t {
             ["ready", "queue", "is", "empty"] => Condition::ReadyEmpty,
             ["context", "switch"] | ["switch"] => Condition::Switch,
             [name, "exits"] => Condition::Exits(words.process(name)?),

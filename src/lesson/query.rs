@@ -23,8 +23,9 @@ pub enum Value {
 impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Value::Number(n) if n.fract() == 0.0 => write!(f, "{n}"),
-            Value::Number(n) => write!(f, "{n:.2}"),
+            // Figures are already rounded as the report prints them: the shortest form shows
+            // exactly that (76.2, 5.67, 3).
+            Value::Number(n) => write!(f, "{n}"),
             Value::Text(t) => f.write_str(t),
         }
     }

@@ -104,16 +104,27 @@ fn lab_beside(lesson: &Lesson) -> Option<LabBeside> {
     }
 }
 
-/// `proclab lesson ID --plain`.
-pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool, real: bool) -> i32 {
-    let lesson = match open(id) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+/// The lesson `id` and the progress to take it with (started over if asked); the exit code
+/// in `Err`, the error already reported.
+fn prepare(
+    id: &str,
+    progress_file: Option<&Path>,
+    restart: bool,
+) -> Result<(Lesson, Progress), i32> {
+    let lesson = open(id)?;
     let mut progress = open_progress(progress_file, Some(&lesson.id));
     if restart {
         progress.restart(&lesson.id);
     }
+    Ok((lesson, progress))
+}
+
+/// `proclab lesson ID --plain`.
+pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool, real: bool) -> i32 {
+    let (lesson, mut progress) = match prepare(id, progress_file, restart) {
+        Ok(taken) => taken,
+        Err(code) => return code,
+    };
     let start = match progress.status(&lesson.id) {
         Status::Current(step) if step < lesson.steps.len() => step,
         _ => 0,
@@ -139,14 +150,10 @@ pub fn tui(id: &str, progress_file: Option<&Path>, restart: bool) -> i32 {
         eprintln!("proclab: not a terminal, so no TUI; here is the lesson in plain text instead.");
         return plain(id, progress_file, restart, true);
     }
-    let lesson = match open(id) {
-        Ok(l) => l,
+    let (lesson, progress) = match prepare(id, progress_file, restart) {
+        Ok(taken) => taken,
         Err(code) => return code,
     };
-    let mut progress = open_progress(progress_file, Some(&lesson.id));
-    if restart {
-        progress.restart(&lesson.id);
-    }
     crate::tui::run(crate::tui::Start {
         open: None,
         allow_exec: false,

@@ -91,17 +91,7 @@ impl Lesson {
         let path: Arc<str> = path.into();
         let text: Arc<str> = text.into();
         let file: file::LessonFile = toml::from_str(&text).map_err(|e| {
-            let span = e.span();
-            let (message, hint) =
-                crate::scenario::error::friendly(e.message(), &text, span.as_ref());
-            ScenarioError::Invalid(Box::new(Diagnostic {
-                severity: Severity::Error,
-                path: path.clone(),
-                text: text.clone(),
-                span,
-                message,
-                hint,
-            }))
+            ScenarioError::Invalid(Box::new(Diagnostic::from_toml(&path, &text, &e)))
         })?;
         resolve::resolve(file, path, text, dir)
     }

@@ -41,6 +41,20 @@ impl Diagnostic {
         Some((line, column))
     }
 
+    /// An error of TOML syntax or shape in `text`, in friendly words.
+    pub fn from_toml(path: &Arc<str>, text: &Arc<str>, e: &toml::de::Error) -> Diagnostic {
+        let span = e.span();
+        let (message, hint) = friendly(e.message(), text, span.as_ref());
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.clone(),
+            text: text.clone(),
+            span,
+            message,
+            hint,
+        }
+    }
+
     /// `path:line:column`, or just the path if the position is unknown.
     pub fn location(&self) -> String {
         match self.line_col() {

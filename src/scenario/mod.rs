@@ -60,16 +60,7 @@ impl Scenario {
         let path: Arc<str> = path.into();
         let text: Arc<str> = text.into();
         let file = toml::from_str(&text).map_err(|e| {
-            let span = e.span();
-            let (message, hint) = error::friendly(e.message(), &text, span.as_ref());
-            ScenarioError::Invalid(Box::new(Diagnostic {
-                severity: Severity::Error,
-                path: path.clone(),
-                text: text.clone(),
-                span,
-                message,
-                hint,
-            }))
+            ScenarioError::Invalid(Box::new(Diagnostic::from_toml(&path, &text, &e)))
         })?;
         validate::validate(file, path, text)
     }

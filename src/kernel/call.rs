@@ -16,6 +16,8 @@ pub enum Errno {
     EBADF = 9,
     /// No child processes.
     ECHILD = 10,
+    /// Try again: a non-blocking call that would have had to wait.
+    EAGAIN = 11,
     /// File exists.
     EEXIST = 17,
     /// Broken pipe: nobody can ever read what is written.
@@ -30,6 +32,7 @@ impl Errno {
             Errno::ESRCH => "ESRCH",
             Errno::EBADF => "EBADF",
             Errno::ECHILD => "ECHILD",
+            Errno::EAGAIN => "EAGAIN",
             Errno::EEXIST => "EEXIST",
             Errno::EPIPE => "EPIPE",
         }

@@ -293,6 +293,8 @@ pub struct KernelConfig {
     pub seed: u64,
     /// Bytes a pipe or FIFO holds.
     pub pipe_capacity: u32,
+    /// Buffering of the links of direct communication.
+    pub link_capacity: super::message::Capacity,
 }
 
 impl KernelConfig {
@@ -311,6 +313,7 @@ impl KernelConfig {
             devices: Vec::new(),
             seed: 0,
             pipe_capacity: super::ipc::PIPE_CAPACITY as u32,
+            link_capacity: super::message::Capacity::Unbounded,
         }
     }
 }

@@ -178,6 +178,14 @@ pub enum Reason {
     Produced { object: ObjectId },
     /// A blocked `consume` returned.
     Consumed { object: ObjectId },
+    /// `send` found no room (`rendezvous`: zero capacity and no receiver waiting): waits.
+    WaitsToSend { object: ObjectId, rendezvous: bool },
+    /// `receive` found no message: waits.
+    WaitsToReceive { object: ObjectId },
+    /// A blocked `send` returned: a receiver took the message, or made room for it.
+    SendReturns { object: ObjectId },
+    /// A blocked `receive` returned with a message from `from`.
+    ReceiveReturns { object: ObjectId, from: Pid },
 }
 
 /// A change of state.

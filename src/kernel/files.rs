@@ -30,6 +30,11 @@ pub enum Open {
         /// The ring.
         object: ObjectId,
     },
+    /// A mailbox (a message-queue descriptor).
+    Mailbox {
+        /// The mailbox.
+        object: ObjectId,
+    },
 }
 
 /// A process's descriptor table. The usual table — just the terminal on 0, 1 and 2 — takes
@@ -95,7 +100,7 @@ impl FdTable {
                 end: e,
                 named: true,
             } if o == object && end.is_none_or(|want| want == e) => Some(fd),
-            Open::Ring { object: o } if o == object => Some(fd),
+            Open::Ring { object: o } | Open::Mailbox { object: o } if o == object => Some(fd),
             _ => None,
         })
     }

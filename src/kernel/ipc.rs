@@ -1,8 +1,10 @@
 //! The kernel objects processes share: pipes and FIFOs (a byte buffer with reader and writer
-//! counts) and shared-memory rings (the textbook's bounded buffer, with `in` and `out`).
+//! counts), shared-memory rings (the textbook's bounded buffer, with `in` and `out`), and the
+//! message queues of mailboxes and links (in `message`).
 //! Only the data lives here; `syscalls` moves processes in and out of their wait queues.
 
 use super::ids::Pid;
+use super::message::{Link, Mailbox};
 use super::program::{End, ObjectId};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -18,6 +20,10 @@ pub enum ObjectKind {
     Fifo,
     /// A shared-memory bounded buffer.
     Ring,
+    /// A mailbox of messages (indirect communication).
+    Mailbox,
+    /// The link of direct communication between two processes.
+    Link,
 }
 
 /// A named object as the scenario declares it.
@@ -159,6 +165,10 @@ pub enum Object {
     Channel(Channel),
     /// A shared-memory ring.
     Ring(Ring),
+    /// A mailbox.
+    Mailbox(Mailbox),
+    /// A link between two processes.
+    Link(Link),
 }
 
 /// The id and state of every named object.

@@ -24,6 +24,8 @@ mod invariants;
 pub mod ipc;
 mod lifecycle;
 mod memory;
+pub mod message;
+mod messaging;
 pub mod narration;
 pub mod pcb;
 mod process_table;

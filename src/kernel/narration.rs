@@ -3,7 +3,7 @@
 
 use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
-use super::program::{Channel, ObjectId, SpecIndex, Step, Stream};
+use super::program::{Channel, ObjectId, Peer, SpecIndex, Step, Stream};
 use super::state::WaitOn;
 use super::syscalls::{Call, CallResult};
 
@@ -15,7 +15,7 @@ pub trait Names {
     fn spec(&self, index: SpecIndex) -> String;
     /// Name of a device.
     fn device(&self, device: DeviceId) -> String;
-    /// Name of a pipe, FIFO or ring.
+    /// Name of a pipe, FIFO, ring, mailbox or link.
     fn object(&self, object: ObjectId) -> String;
 }
 
@@ -354,6 +354,33 @@ impl Reason {
                 "a producer put an item in {}: it is taken",
                 names.object(object)
             ),
+            Reason::WaitsToSend {
+                object,
+                rendezvous: true,
+            } => format!(
+                "sends through {}, which holds no messages (zero capacity): waits until a receiver takes it",
+                names.object(object)
+            ),
+            Reason::WaitsToSend {
+                object,
+                rendezvous: false,
+            } => format!(
+                "sends to {}, which is full: waits until a receiver makes room",
+                names.object(object)
+            ),
+            Reason::WaitsToReceive { object } => format!(
+                "receives from {}, which has no message: waits for a sender",
+                names.object(object)
+            ),
+            Reason::SendReturns { object } => format!(
+                "a receiver took a message from {}: the send returns",
+                names.object(object)
+            ),
+            Reason::ReceiveReturns { object, from } => format!(
+                "{} sent a message through {}: the receive returns with it",
+                p(from),
+                names.object(object)
+            ),
         }
     }
 }
@@ -398,6 +425,16 @@ impl Call {
                 {
                     text.push_str(&format!(" ({child})"));
                 }
+                let nothing = result.errno == Some(super::call::Errno::EAGAIN);
+                match (&self.step, &peer) {
+                    (Step::Receive { .. }, _) if nothing => text.push_str(" (no message)"),
+                    (Step::Send { .. }, _) if nothing => text.push_str(" (no room: not sent)"),
+                    (Step::Receive { .. }, Some(from)) => text.push_str(&format!(" (from {from})")),
+                    (Step::Send { .. }, Some(to)) => {
+                        text.push_str(&format!(" ({to} was waiting and takes it)"));
+                    }
+                    _ => {}
+                }
                 text
             }
             None => format!("{call} … blocks"),
@@ -410,6 +447,10 @@ impl Call {
         let channel = |c: &Channel| match c {
             Channel::Std { stream } => stream.name().to_string(),
             Channel::Object { object: o } => object(*o),
+        };
+        let peer = |p: &Peer| match p {
+            Peer::Process { process, .. } => names.spec(*process),
+            Peer::Mailbox { object: o } => object(*o),
         };
         match &self.step {
             Step::Fork { .. } => "fork()".to_string(),
@@ -448,6 +489,21 @@ impl Call {
             }
             Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
             Step::Consume { object: o } => format!("consume({})", object(*o)),
+            Step::Mailbox {
+                object: o,
+                capacity,
+            } => {
+                format!("create_mailbox({}, {capacity})", object(*o))
+            }
+            Step::Send { to, text, wait } => {
+                let verb = if *wait { "send" } else { "try_send" };
+                format!("{verb}({}, {text:?})", peer(to))
+            }
+            Step::Receive { from, wait } => {
+                let verb = if *wait { "receive" } else { "try_receive" };
+                format!("{verb}({})", peer(from))
+            }
+            Step::Destroy { object: o } => format!("destroy_mailbox({})", object(*o)),
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
         }
     }
@@ -465,6 +521,8 @@ impl WaitOn {
             WaitOn::Write { object } => format!("write {}", names.object(object)),
             WaitOn::Open { object } => format!("open {}", names.object(object)),
             WaitOn::Ring { object, .. } => format!("ring {}", names.object(object)),
+            WaitOn::Send { object } => format!("send {}", names.object(object)),
+            WaitOn::Receive { object } => format!("receive {}", names.object(object)),
         }
     }
 }

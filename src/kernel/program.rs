@@ -1,6 +1,7 @@
 //! What a simulated process executes: a list of steps, one program counter into it.
 
 use super::ids::{DeviceId, Tick};
+use super::message::Capacity;
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
@@ -152,6 +153,27 @@ pub enum Channel {
     },
 }
 
+/// Where a message goes or comes from.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "peer")]
+pub enum Peer {
+    /// Another process, named directly: the message travels over the link between the two.
+    Process {
+        /// The other process.
+        process: SpecIndex,
+        /// The link between the two.
+        link: ObjectId,
+        /// True if the message goes from the first of the two (in scenario order) to the
+        /// second.
+        forward: bool,
+    },
+    /// A mailbox, named indirectly.
+    Mailbox {
+        /// The mailbox.
+        object: ObjectId,
+    },
+}
+
 /// One step of a program.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "step")]
@@ -268,6 +290,34 @@ pub enum Step {
         /// The ring.
         object: ObjectId,
     },
+    /// Create a mailbox with this capacity.
+    Mailbox {
+        /// The mailbox.
+        object: ObjectId,
+        /// How many messages it holds.
+        capacity: Capacity,
+    },
+    /// Send a message to a process or a mailbox.
+    Send {
+        /// To whom.
+        to: Peer,
+        /// The message.
+        text: Arc<str>,
+        /// Blocking (`send`) or not (`try-send`, which fails with EAGAIN instead of waiting).
+        wait: bool,
+    },
+    /// Receive the next message from a process or a mailbox.
+    Receive {
+        /// From whom.
+        from: Peer,
+        /// Blocking (`receive`) or not (`try-receive`, which returns "no message" at once).
+        wait: bool,
+    },
+    /// Destroy a mailbox: its name goes; processes that use it keep it until they close it.
+    Destroy {
+        /// The mailbox.
+        object: ObjectId,
+    },
 }
 
 impl Step {
@@ -284,6 +334,8 @@ impl Step {
                 | Step::Redirect { .. }
                 | Step::Mkfifo { .. }
                 | Step::Shm { .. }
+                | Step::Mailbox { .. }
+                | Step::Destroy { .. }
         )
     }
 
@@ -396,6 +448,10 @@ impl Step {
             Channel::Std { stream } => stream.name().to_string(),
             Channel::Object { object: o } => object(*o),
         };
+        let peer = |p: &Peer| match p {
+            Peer::Process { process: s, .. } => process(*s),
+            Peer::Mailbox { object: o } => object(*o),
+        };
         match self {
             Step::Cpu { ticks } => format!("cpu {ticks}"),
             Step::Io { device: d, ticks } => format!("io {} {ticks}", device(*d)),
@@ -430,6 +486,21 @@ impl Step {
             Step::Shm { object: o, slots } => format!("shm {} {slots}", object(*o)),
             Step::Produce { object: o, item } => format!("produce {} {item:?}", object(*o)),
             Step::Consume { object: o } => format!("consume {}", object(*o)),
+            Step::Mailbox {
+                object: o,
+                capacity,
+            } => {
+                format!("mailbox {} {}", object(*o), capacity.word())
+            }
+            Step::Send { to, text, wait } => {
+                let verb = if *wait { "send" } else { "try-send" };
+                format!("{verb} {} {text:?}", peer(to))
+            }
+            Step::Receive { from, wait } => {
+                let verb = if *wait { "receive" } else { "try-receive" };
+                format!("{verb} {}", peer(from))
+            }
+            Step::Destroy { object: o } => format!("destroy {}", object(*o)),
         }
     }
 }

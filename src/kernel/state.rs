@@ -41,6 +41,16 @@ pub enum WaitOn {
         /// The ring.
         object: ObjectId,
     },
+    /// `send` to a full mailbox or link (or one of zero capacity with no receiver waiting).
+    Send {
+        /// The mailbox or link.
+        object: ObjectId,
+    },
+    /// `receive` from an empty mailbox or link.
+    Receive {
+        /// The mailbox or link.
+        object: ObjectId,
+    },
 }
 
 /// The state of a simulated process.

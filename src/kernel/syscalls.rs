@@ -66,6 +66,13 @@ impl Kernel {
     /// first, then whatever it sets off (a reader woken by a write, …), in that order, as the
     /// real kernel would see them.
     pub(super) fn syscall(&mut self, pid: Pid, step: &Step, sink: &mut impl EventSink) -> Flow {
+        if let Step::Mailbox { .. }
+        | Step::Send { .. }
+        | Step::Receive { .. }
+        | Step::Destroy { .. } = step
+        {
+            return self.message_call(pid, step, sink);
+        }
         let (result, after) = match *step {
             Step::Pipe { object } => (Some(self.pipe(pid, object)), After::Nothing),
             Step::Mkfifo { object } => match self.objects[object as usize] {
@@ -151,6 +158,11 @@ impl Kernel {
             After::Released(Some(open)) => self.released(open, sink),
             After::Released(None) => {}
             After::Openers(object, end) => self.admit_openers(object, end, sink),
+            After::Wake(wakeups) => {
+                for w in wakeups {
+                    self.complete(w.pid, w.result, w.reason, sink);
+                }
+            }
         }
     }
 
@@ -500,12 +512,16 @@ impl Kernel {
 
     /// A descriptor went away: one reader or writer fewer, which may end someone's wait.
     fn released(&mut self, open: Open, sink: &mut impl EventSink) {
-        if let Open::End { object, end, .. } = open {
-            self.channel(object).count(end, -1);
-            match end {
-                End::Write => self.serve_readers(object, sink),
-                End::Read => self.serve_writers(object, sink),
+        match open {
+            Open::End { object, end, .. } => {
+                self.channel(object).count(end, -1);
+                match end {
+                    End::Write => self.serve_readers(object, sink),
+                    End::Read => self.serve_writers(object, sink),
+                }
             }
+            Open::Mailbox { object } => self.mailbox_released(object),
+            Open::Terminal | Open::Ring { .. } => {}
         }
     }
 
@@ -513,8 +529,14 @@ impl Kernel {
     pub(super) fn inherit_files(&mut self, parent: Pid, child: Pid) {
         let files = self.table[parent].files.clone();
         for (_, open) in files.iter() {
-            if let Open::End { object, end, .. } = open {
-                self.channel(object).count(end, 1);
+            match open {
+                Open::End { object, end, .. } => self.channel(object).count(end, 1),
+                Open::Mailbox { object } => {
+                    if let Object::Mailbox(m) = &mut self.objects[object as usize] {
+                        m.users += 1;
+                    }
+                }
+                Open::Terminal | Open::Ring { .. } => {}
             }
         }
         self.table[child].files = files;
@@ -533,9 +555,10 @@ impl Kernel {
                     r.producing.retain(|p| p.0 != pid);
                     r.consuming.retain(|&p| p != pid);
                 }
-                Object::Absent => {}
+                Object::Absent | Object::Mailbox(_) | Object::Link(_) => {}
             }
         }
+        self.forget_in_queues(pid);
         for open in self.table[pid].files.close_all() {
             self.released(open, sink);
         }
@@ -548,6 +571,9 @@ impl Kernel {
             | WaitOn::Write { object }
             | WaitOn::Open { object }
             | WaitOn::Ring { object } => object,
+            WaitOn::Send { object } | WaitOn::Receive { object } => {
+                return self.waits_for_message(pid, object);
+            }
             _ => return false,
         };
         match &self.objects[object as usize] {
@@ -557,7 +583,7 @@ impl Kernel {
                 _ => c.opening.iter().any(|o| o.0 == pid),
             },
             Object::Ring(r) => r.producing.iter().any(|p| p.0 == pid) || r.consuming.contains(&pid),
-            Object::Absent => false,
+            Object::Absent | Object::Mailbox(_) | Object::Link(_) => false,
         }
     }
 }
@@ -571,6 +597,15 @@ pub(super) enum After {
     Producers(ObjectId),
     Released(Option<Open>),
     Openers(ObjectId, End),
+    /// Blocked calls that now return.
+    Wake(Vec<Wakeup>),
+}
+
+/// A blocked call that returns: to whom, what, and why.
+pub(super) struct Wakeup {
+    pub(super) pid: Pid,
+    pub(super) result: CallResult,
+    pub(super) reason: Reason,
 }
 
 impl After {
@@ -578,7 +613,7 @@ impl After {
         match *self {
             After::Readers(o) | After::Writers(o) | After::Consumers(o) | After::Producers(o) => o,
             After::Openers(o, _) => o,
-            After::Nothing | After::Released(_) => 0,
+            After::Nothing | After::Released(_) | After::Wake(_) => 0,
         }
     }
 }

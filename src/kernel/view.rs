@@ -120,3 +120,37 @@ impl Kernel {
             .collect()
     }
 }
+
+/// The kernel knows every name it needs to tell its own story (a process that has been dropped
+/// from the table is told by its pid).
+impl super::narration::Names for Kernel {
+    fn process(&self, pid: Pid) -> String {
+        if pid == Pid::INIT {
+            return "init".into();
+        }
+        self.table
+            .get(pid)
+            .map_or_else(|| format!("pid {pid}"), |p| p.name.to_string())
+    }
+
+    fn spec(&self, index: SpecIndex) -> String {
+        self.workload
+            .specs()
+            .get(index as usize)
+            .map_or_else(|| format!("process #{index}"), |s| s.name.to_string())
+    }
+
+    fn device(&self, device: super::ids::DeviceId) -> String {
+        self.config
+            .devices
+            .get(device.0 as usize)
+            .map_or_else(|| format!("device {}", device.0), |d| d.name.to_string())
+    }
+
+    fn object(&self, object: super::program::ObjectId) -> String {
+        self.workload
+            .objects()
+            .get(object as usize)
+            .map_or_else(|| format!("object {object}"), |o| o.name.to_string())
+    }
+}

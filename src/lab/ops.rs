@@ -114,6 +114,12 @@ impl Lab {
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => {
                 return Err("simulated only".into());
             }
+            Step::Mailbox { .. }
+            | Step::Send { .. }
+            | Step::Receive { .. }
+            | Step::Destroy { .. } => {
+                return Err("simulated only".into());
+            }
         })
     }
 }
@@ -139,5 +145,11 @@ pub(super) fn kind(step: &Step) -> &'static str {
         Step::Shm { .. } => "shm",
         Step::Produce { .. } => "produce",
         Step::Consume { .. } => "consume",
+        Step::Mailbox { .. } => "mailbox",
+        Step::Send { wait: true, .. } => "send",
+        Step::Send { wait: false, .. } => "try-send",
+        Step::Receive { wait: true, .. } => "receive",
+        Step::Receive { wait: false, .. } => "try-receive",
+        Step::Destroy { .. } => "destroy",
     }
 }

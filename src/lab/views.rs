@@ -87,6 +87,8 @@ impl Lab {
                     ObjectKind::Pipe => "pipe",
                     ObjectKind::Fifo => "fifo",
                     ObjectKind::Ring => "ring",
+                    ObjectKind::Mailbox => "mailbox",
+                    ObjectKind::Link => "link",
                 };
                 let (sim, sim_count) = match object {
                     Object::Absent => (None, None),
@@ -114,6 +116,11 @@ impl Lab {
                         )),
                         Some(u64::from(r.len())),
                     ),
+                    Object::Mailbox(m) => (
+                        Some(m.describe(&self.names)),
+                        Some(m.queue.messages.len() as u64),
+                    ),
+                    Object::Link(l) => (Some(l.describe(&self.names)), Some(l.len() as u64)),
                 };
                 let (real, real_count) = match spec.kind {
                     ObjectKind::Ring => {

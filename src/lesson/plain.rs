@@ -418,7 +418,7 @@ pub fn state_text(replay: &Replay, at: u64) -> String {
     s
 }
 
-/// The pipes, FIFOs and rings that exist, with what they hold.
+/// The pipes, FIFOs, rings, mailboxes and links that exist, with what they hold.
 fn objects_text(k: &Kernel) -> String {
     use crate::kernel::ipc::Object;
     let mut s = String::new();
@@ -427,6 +427,8 @@ fn objects_text(k: &Kernel) -> String {
             crate::kernel::ipc::ObjectKind::Pipe => "Pipe",
             crate::kernel::ipc::ObjectKind::Fifo => "FIFO",
             crate::kernel::ipc::ObjectKind::Ring => "Ring",
+            crate::kernel::ipc::ObjectKind::Mailbox => "Mailbox",
+            crate::kernel::ipc::ObjectKind::Link => "Link",
         };
         match object {
             Object::Absent => {}
@@ -446,6 +448,10 @@ fn objects_text(k: &Kernel) -> String {
                 r.next_in,
                 r.next_out
             )),
+            Object::Mailbox(m) => {
+                s.push_str(&format!("  {kind} {}: {}\n", spec.name, m.describe(k)));
+            }
+            Object::Link(l) => s.push_str(&format!("  {kind} {}\n", l.describe(k))),
         }
     }
     s

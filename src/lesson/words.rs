@@ -2,6 +2,7 @@
 //! the scenario, and how to find them in a kernel.
 
 use crate::kernel::ipc::{Object, ObjectKind};
+use crate::kernel::message::Capacity;
 use crate::kernel::pcb::Pcb;
 use crate::kernel::state::State;
 use crate::kernel::{Kernel, Tick};
@@ -230,5 +231,15 @@ pub fn object_fill(kernel: &Kernel, name: &str) -> Option<(u64, u64)> {
             let capacity = r.slots.len() as u64 - 1;
             Some((u64::from(r.len()), capacity - u64::from(r.len())))
         }
+        Object::Mailbox(m) => {
+            let held = m.queue.messages.len() as u64;
+            let room = match m.queue.capacity {
+                Capacity::Zero => 0,
+                Capacity::Bounded(n) => u64::from(n).saturating_sub(held),
+                Capacity::Unbounded => u64::MAX,
+            };
+            Some((held, room))
+        }
+        Object::Link(l) => Some((l.len() as u64, u64::MAX)),
     }
 }

@@ -188,6 +188,8 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
                 Some(crate::kernel::WaitOn::Write { .. }) => "room in a pipe".into(),
                 Some(crate::kernel::WaitOn::Open { .. }) => "the other end of a FIFO".into(),
                 Some(crate::kernel::WaitOn::Ring { .. }) => "the shared buffer".into(),
+                Some(crate::kernel::WaitOn::Send { .. }) => "a receiver for its message".into(),
+                Some(crate::kernel::WaitOn::Receive { .. }) => "a message".into(),
                 None => "memory or the CPU".into(),
             },
         })

@@ -46,6 +46,7 @@ pub struct KernelSection {
     pub memory: Option<Spanned<i64>>,
     pub swap_time: Option<Spanned<i64>>,
     pub pipe_capacity: Option<Spanned<i64>>,
+    pub link_capacity: Option<Spanned<toml::Value>>,
     pub aging: Option<Spanned<AgingSection>>,
     pub mlfq: Option<Spanned<MlfqSection>>,
     #[serde(default)]

@@ -1,12 +1,14 @@
-//! The named IPC objects of a scenario — pipes, FIFOs and shared rings — gathered from the
-//! steps that make them, each name with one kind, and every use checked against them.
+//! The named IPC objects of a scenario — pipes, FIFOs, shared rings, mailboxes, and the links
+//! between processes that message each other — gathered from the steps that make or use
+//! them, each name with one kind, and every use checked against them.
 
-use super::checker::{Checker, Result};
+use super::checker::{Checker, Result, spanned};
 use super::error::{Severity, did_you_mean};
 use super::processes::Draft;
 use super::steps::{RawStep, Word};
 use crate::kernel::ipc::{self, ObjectKind, ObjectSpec};
-use crate::kernel::program::{Channel, ObjectId, Stream};
+use crate::kernel::program::{Channel, ObjectId, Peer, SpecIndex, Stream};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The pipes, FIFOs and rings a scenario declares (with `pipe`, `mkfifo` and `shm`), in the
@@ -29,8 +31,23 @@ impl Declared {
                     RawStep::Pipe(w) => (w, ObjectKind::Pipe, None),
                     RawStep::Mkfifo(w) => (w, ObjectKind::Fifo, None),
                     RawStep::Shm(w, n) => (w, ObjectKind::Ring, Some(*n)),
+                    RawStep::Mailbox(w, _) => (w, ObjectKind::Mailbox, None),
                     _ => continue,
                 };
+                if let Some(d) = drafts
+                    .iter()
+                    .find(|d| *d.entry.get_ref().name.get_ref() == word.text)
+                {
+                    let at = c
+                        .diagnostic(Severity::Error, Some(spanned(d.entry)), String::new(), None)
+                        .line_col()
+                        .map_or(0, |l| l.0);
+                    return Err(c.error(
+                        word.span.clone(),
+                        format!("{} is already a process's name (line {at})", word.text),
+                        "give the object a name of its own: send and receive tell them apart by name",
+                    ));
+                }
                 if STREAMS.contains(&word.text.as_str()) {
                     return Err(c.error(
                         word.span.clone(),
@@ -90,7 +107,100 @@ impl Declared {
                 }
             }
         }
-        Ok(Declared { specs })
+        let mut declared = Declared { specs };
+        declared.links(drafts);
+        Ok(declared)
+    }
+
+    /// Declares the link of every pair of processes that name each other in `send` or
+    /// `receive` (one link per pair, in the order first used), named `A↔B`.
+    fn links(&mut self, drafts: &[Draft]) {
+        let names: Vec<&str> = drafts
+            .iter()
+            .map(|d| d.entry.get_ref().name.get_ref().as_str())
+            .collect();
+        for (me, draft) in drafts.iter().enumerate() {
+            for (step, _) in &draft.steps {
+                let (RawStep::Send(word, ..) | RawStep::Receive(word, _)) = step else {
+                    continue;
+                };
+                if ipc::find(&self.specs, &word.text).is_some() {
+                    continue;
+                }
+                if let Some(other) = names.iter().position(|n| *n == word.text)
+                    && other != me
+                {
+                    let name = link_name(names[me.min(other)], names[me.max(other)]);
+                    if ipc::find(&self.specs, &name).is_none() {
+                        self.specs.push(ObjectSpec {
+                            name: name.into(),
+                            kind: ObjectKind::Link,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where a `send` goes (`sending`) or a `receive` takes from, for process `me`: a mailbox,
+    /// or another process over their link.
+    pub(super) fn peer(
+        &self,
+        c: &Checker,
+        me: SpecIndex,
+        word: &Word,
+        sending: bool,
+        index: &HashMap<&str, SpecIndex>,
+    ) -> Result<Peer> {
+        if let Some(object) = ipc::find(&self.specs, &word.text) {
+            if self.kind(object) != ObjectKind::Mailbox {
+                return Err(c.error(
+                    word.span.clone(),
+                    format!("{} is a {}, not a mailbox", word.text, kind_name(self.kind(object))),
+                    "messages go to a mailbox (made with \"mailbox NAME\") or straight to a process",
+                ));
+            }
+            return Ok(Peer::Mailbox { object });
+        }
+        let Some(&process) = index.get(word.text.as_str()) else {
+            let names = self
+                .specs
+                .iter()
+                .filter(|s| s.kind == ObjectKind::Mailbox)
+                .map(|s| &*s.name)
+                .chain(index.keys().copied());
+            let hint = match did_you_mean(&word.text, names) {
+                Some(guess) => format!("did you mean {guess}?"),
+                None => format!(
+                    "name a process, or make a mailbox first with \"mailbox {}\"",
+                    word.text
+                ),
+            };
+            return Err(c.error(
+                word.span.clone(),
+                format!("no process or mailbox named {}", word.text),
+                hint,
+            ));
+        };
+        if process == me {
+            return Err(c.error(
+                word.span.clone(),
+                format!("{} names itself", word.text),
+                "a process sends to and receives from another process, or a mailbox",
+            ));
+        }
+        let mut by_index: Vec<(&str, SpecIndex)> = index.iter().map(|(n, i)| (*n, *i)).collect();
+        by_index.sort_by_key(|(_, i)| *i);
+        let name_of = |i: SpecIndex| by_index[i as usize].0;
+        let link = link_name(name_of(me.min(process)), name_of(me.max(process)));
+        let link = ipc::find(&self.specs, &link).expect("links() declared every pair");
+        // The direction the messages travel: from the first of the pair to the second?
+        let forward = if sending { me < process } else { process < me };
+        Ok(Peer::Process {
+            process,
+            link,
+            forward,
+        })
     }
 
     pub(super) fn kind(&self, object: ObjectId) -> ObjectKind {
@@ -165,11 +275,18 @@ impl Declared {
     }
 }
 
+/// The name of the link between two processes.
+fn link_name(first: &str, second: &str) -> String {
+    format!("{first}↔{second}")
+}
+
 fn kind_name(kind: ObjectKind) -> &'static str {
     match kind {
         ObjectKind::Pipe => "pipe",
         ObjectKind::Fifo => "FIFO",
         ObjectKind::Ring => "ring",
+        ObjectKind::Mailbox => "mailbox",
+        ObjectKind::Link => "link",
     }
 }
 
@@ -178,5 +295,7 @@ fn maker(kind: ObjectKind) -> &'static str {
         ObjectKind::Pipe => "pipe",
         ObjectKind::Fifo => "mkfifo",
         ObjectKind::Ring => "shm",
+        ObjectKind::Mailbox => "mailbox",
+        ObjectKind::Link => "send",
     }
 }

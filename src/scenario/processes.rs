@@ -498,7 +498,12 @@ fn resolve_steps(
                 let object = objects.find(
                     c,
                     name,
-                    &[ObjectKind::Pipe, ObjectKind::Fifo, ObjectKind::Ring],
+                    &[
+                        ObjectKind::Pipe,
+                        ObjectKind::Fifo,
+                        ObjectKind::Ring,
+                        ObjectKind::Mailbox,
+                    ],
                 )?;
                 let end = end.as_ref().map(|e| {
                     if e.text == "read" {
@@ -541,6 +546,22 @@ fn resolve_steps(
             },
             RawStep::Consume(name) => Step::Consume {
                 object: objects.find(c, name, &[ObjectKind::Ring])?,
+            },
+            RawStep::Mailbox(name, capacity) => Step::Mailbox {
+                object: objects.find(c, name, &[ObjectKind::Mailbox])?,
+                capacity: *capacity,
+            },
+            RawStep::Send(to, text, wait) => Step::Send {
+                to: objects.peer(c, me, to, true, index)?,
+                text: text.as_str().into(),
+                wait: *wait,
+            },
+            RawStep::Receive(from, wait) => Step::Receive {
+                from: objects.peer(c, me, from, false, index)?,
+                wait: *wait,
+            },
+            RawStep::Destroy(name) => Step::Destroy {
+                object: objects.find(c, name, &[ObjectKind::Mailbox])?,
             },
             _ => unreachable!("simple steps are handled above"),
         };

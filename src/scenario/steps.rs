@@ -1,6 +1,7 @@
 //! The little language of program steps: `"cpu 5"`, `"io disk 3"`, `"fork kid"`, ….
 //! Parsing gives names as written; `validate` resolves them to processes and devices.
 
+use crate::kernel::message::{Capacity, MAX_CAPACITY, MAX_MESSAGE};
 use std::ops::Range;
 
 /// The largest number of ticks one step (or any other value) may take.
@@ -45,6 +46,14 @@ pub enum RawStep {
     Produce(Word, String),
     /// `consume NAME`
     Consume(Word),
+    /// `mailbox NAME [CAPACITY|unbounded]`
+    Mailbox(Word, Capacity),
+    /// `send TO TEXT` (blocking) or `try-send TO TEXT`
+    Send(Word, String, bool),
+    /// `receive FROM` (blocking) or `try-receive FROM`
+    Receive(Word, bool),
+    /// `destroy MAILBOX`
+    Destroy(Word),
 }
 
 /// A word of a step and where it is in the file.
@@ -68,7 +77,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 18] = [
+pub const USAGE: [(&str, &str); 24] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -87,6 +96,12 @@ pub const USAGE: [(&str, &str); 18] = [
     ("shm", "shm NAME SLOTS"),
     ("produce", "produce RING ITEM"),
     ("consume", "consume RING"),
+    ("mailbox", "mailbox NAME [CAPACITY|unbounded]"),
+    ("send", "send PROCESS|MAILBOX TEXT"),
+    ("try-send", "try-send PROCESS|MAILBOX TEXT"),
+    ("receive", "receive PROCESS|MAILBOX"),
+    ("try-receive", "try-receive PROCESS|MAILBOX"),
+    ("destroy", "destroy MAILBOX"),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -269,18 +284,52 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
                 _ => RawStep::Consume(word(0)),
             })
         }
-        "write" | "produce" => {
+        "write" | "produce" | "send" | "try-send" => {
             arity(2, usize::MAX)?;
             let text = args[1..]
                 .iter()
                 .map(|(_, w)| w.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            Ok(if keyword == "write" {
-                RawStep::Write(word(0), text)
-            } else {
-                RawStep::Produce(word(0), text)
+            Ok(match keyword.as_str() {
+                "write" => RawStep::Write(word(0), text),
+                "produce" => RawStep::Produce(word(0), text),
+                _ if text.len() > MAX_MESSAGE => {
+                    return Err(error(
+                        format!("a message of {} bytes is too long", text.len()),
+                        Some(format!("keep messages to at most {MAX_MESSAGE} bytes")),
+                        word(1).span,
+                    ));
+                }
+                _ => RawStep::Send(word(0), text, keyword == "send"),
             })
+        }
+        "receive" | "try-receive" | "destroy" => {
+            arity(1, 1)?;
+            Ok(match keyword.as_str() {
+                "destroy" => RawStep::Destroy(word(0)),
+                _ => RawStep::Receive(word(0), keyword == "receive"),
+            })
+        }
+        "mailbox" => {
+            arity(1, 2)?;
+            let capacity = match args.get(1) {
+                None => Capacity::Unbounded,
+                Some((_, w)) if w == "unbounded" => Capacity::Unbounded,
+                Some((o, w)) => match w.parse::<u32>() {
+                    Ok(n) if n <= MAX_CAPACITY => Capacity::of(n),
+                    _ => {
+                        return Err(error(
+                            format!("`{w}` is not a mailbox capacity"),
+                            Some(format!(
+                                "give a number of messages from 0 (a rendezvous) to {MAX_CAPACITY}, or unbounded"
+                            )),
+                            at(*o, w.len()),
+                        ));
+                    }
+                },
+            };
+            Ok(RawStep::Mailbox(word(0), capacity))
         }
         "read" | "shm" => {
             arity(2, 2)?;
@@ -382,6 +431,38 @@ mod tests {
         assert!(
             matches!(ok("exec echo \"hello world\""), RawStep::Exec(_, a) if a == ["hello world"])
         );
+        assert!(
+            matches!(ok("mailbox box"), RawStep::Mailbox(w, Capacity::Unbounded) if w.text == "box")
+        );
+        assert!(matches!(
+            ok("mailbox box 0"),
+            RawStep::Mailbox(_, Capacity::Zero)
+        ));
+        assert!(matches!(
+            ok("mailbox box 3"),
+            RawStep::Mailbox(_, Capacity::Bounded(3))
+        ));
+        assert!(
+            matches!(ok("send box \"hi there\""), RawStep::Send(w, t, true) if w.text == "box" && t == "hi there")
+        );
+        assert!(matches!(ok("try-send B x"), RawStep::Send(_, _, false)));
+        assert!(matches!(ok("receive A"), RawStep::Receive(w, true) if w.text == "A"));
+        assert!(matches!(ok("try-receive box"), RawStep::Receive(_, false)));
+        assert!(matches!(ok("destroy box"), RawStep::Destroy(_)));
+    }
+
+    #[test]
+    fn rejects_bad_message_steps() {
+        assert!(
+            err("mailbox box -1")
+                .message
+                .contains("not a mailbox capacity")
+        );
+        assert!(err("mailbox box lots").hint.unwrap().contains("unbounded"));
+        assert_eq!(err("receive").message, "`receive` takes 1 argument");
+        assert_eq!(err("send box").message, "`send` takes at least 2 arguments");
+        let long = format!("send box {}", "x".repeat(MAX_MESSAGE + 1));
+        assert!(err(&long).message.contains("too long"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::kernel::config::{
     Rules, TieBreak, Wakeups,
 };
 use crate::kernel::ipc::PIPE_CAPACITY;
+use crate::kernel::message::{Capacity, MAX_CAPACITY};
 use crate::kernel::workload::{GenerateSpec, ProcessSpec};
 use std::sync::Arc;
 use toml::Spanned;
@@ -230,7 +231,29 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
             )?,
             None => PIPE_CAPACITY as u32,
         },
+        link_capacity: match &k.link_capacity {
+            Some(v) => link_capacity(c, v)?,
+            None => Capacity::Unbounded,
+        },
     })
+}
+
+/// `link_capacity`: a number of messages (0 for a rendezvous) or `"unbounded"`.
+fn link_capacity(c: &Checker, v: &Spanned<toml::Value>) -> Result<Capacity> {
+    let hint = format!(
+        "write a number of messages from 0 (a rendezvous) to {MAX_CAPACITY}, or \"unbounded\""
+    );
+    match v.get_ref() {
+        toml::Value::Integer(n) if (0..=i64::from(MAX_CAPACITY)).contains(n) => {
+            Ok(Capacity::of(*n as u32))
+        }
+        toml::Value::String(s) if s == "unbounded" => Ok(Capacity::Unbounded),
+        other => Err(c.error(
+            spanned(v),
+            format!("link_capacity = {other} is not a capacity"),
+            hint,
+        )),
+    }
 }
 
 fn per_level<T: Copy>(

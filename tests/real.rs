@@ -273,16 +273,51 @@ fn an_orphan_is_adopted_by_the_helper_and_a_blocked_reader_sleeps_in_the_kernel(
     assert_nothing_left(run.helper, &run.pids);
 }
 
+/// Whether the POSIX message queue `name` exists.
+fn queue_exists(name: &str) -> bool {
+    use nix::mqueue::{MQ_OFlag, mq_close, mq_open};
+    match mq_open(
+        name,
+        MQ_OFlag::O_RDONLY,
+        nix::sys::stat::Mode::empty(),
+        None,
+    ) {
+        Ok(q) => {
+            let _ = mq_close(q);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// Stops a run at its third step with `signal`, then checks that everything is gone.
 fn interrupted(signal: &str, target_helper: bool) {
-    let mut run = Stepper::start("ipc/producer-consumer", &[]);
+    interrupted_in("ipc/producer-consumer", signal, target_helper);
+}
+
+/// Stops a run of `scenario` at its third step with `signal`, then checks that everything is
+/// gone, message queues included.
+fn interrupted_in(scenario: &str, signal: &str, target_helper: bool) {
+    let mut run = Stepper::start(scenario, &[]);
     for _ in 0..3 {
         run.next().unwrap();
     }
     assert!(!run.pids.is_empty());
     assert!(
         !leftovers(run.helper).is_empty(),
-        "the ring exists while the run does"
+        "the run's objects exist while the run does"
+    );
+    // Queues can't be listed (/dev/mqueue may not be mounted): the run writes their names down.
+    let list = proclab::lab::names::run_dir(run.helper).join("mqueues");
+    let queues: Vec<String> = std::fs::read_to_string(list)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert!(!queues.is_empty() || !scenario.contains("message"));
+    assert_eq!(
+        queues.iter().filter(|q| queue_exists(q)).count(),
+        queues.len()
     );
     let target = if target_helper {
         run.helper
@@ -322,6 +357,23 @@ fn interrupted(signal: &str, target_helper: bool) {
         }
     }
     assert_nothing_left(run.helper, &run.pids);
+    let kept: Vec<&String> = queues.iter().filter(|q| queue_exists(q)).collect();
+    assert!(kept.is_empty(), "message queues left behind: {kept:?}");
+}
+
+#[test]
+fn no_message_queue_outlives_a_run_stopped_by_ctrl_c() {
+    interrupted_in("ipc/message-buffer", "INT", false);
+}
+
+#[test]
+fn no_message_queue_outlives_proclab_killed_with_sigkill() {
+    interrupted_in("ipc/message-buffer", "KILL", false);
+}
+
+#[test]
+fn no_message_queue_outlives_a_helper_killed_with_sigkill() {
+    interrupted_in("ipc/message-buffer", "KILL", true);
 }
 
 #[test]

@@ -280,10 +280,11 @@ impl Mailbox {
     /// Its queue in a line, and whether it was destroyed.
     pub fn describe(&self, names: &dyn Names) -> String {
         let queue = self.queue.describe(names);
-        if self.named {
-            queue
-        } else {
-            format!("{queue} (destroyed; still open in {})", self.users)
+        match (self.named, self.users) {
+            (true, _) => queue,
+            (false, 0) => format!("{queue} (destroyed)"),
+            (false, 1) => format!("{queue} (destroyed; still open in 1 process)"),
+            (false, n) => format!("{queue} (destroyed; still open in {n} processes)"),
         }
     }
 }

@@ -130,7 +130,7 @@ pub fn call(
                 _ => None,
             }
         }
-        Step::Read { .. } | Step::Consume { .. } | Step::Pipe { .. } => {
+        Step::Read { .. } | Step::Consume { .. } | Step::Pipe { .. } | Step::Receive { .. } => {
             let (a, b) = (sim.data.as_deref(), real.data.as_deref());
             (a != b || sim.ret != real.ret).then(|| {
                 format!(
@@ -156,6 +156,7 @@ fn fits(waits_for: &str, wchan: &str) -> Option<bool> {
         "write" => &["pipe_write", "pipe_wait", "write"],
         "open" => &["partner", "fifo", "open"],
         "ring" => &["futex"],
+        "send" | "receive" => &["mq", "wq_sleep"],
         // Devices and sleeps exist only in the model.
         _ => return None,
     };

@@ -32,6 +32,8 @@ pub struct Lab {
     steps: u64,
     /// Blocked calls of the model, by simulated pid: the step and its text.
     pending: HashMap<Pid, (Step, String)>,
+    /// Blocked calls the model made without a real counterpart.
+    modelled: HashSet<Pid>,
     /// Forked processes that die with their parent (cascade, inherited), by name.
     cascade_line: HashSet<String>,
     /// Pipe inodes (`pipe:[N]`) and FIFO paths, with the scenario's name.
@@ -62,6 +64,7 @@ impl Lab {
             step: 0,
             steps,
             pending: HashMap::new(),
+            modelled: HashSet::new(),
             cascade_line: HashSet::new(),
             labels: HashMap::new(),
             findings: Findings::default(),
@@ -123,6 +126,11 @@ impl Lab {
                 })
             })
             .map(|t| t.name.clone())
+            .collect();
+        // Blocked only in the model: the twin idles, as for a cpu step; that was told.
+        let returned_early: HashSet<String> = returned_early
+            .into_iter()
+            .chain(self.modelled.iter().map(|&p| self.names.process(p)))
             .collect();
         let mut programs: Vec<String> = self
             .kernel
@@ -198,7 +206,9 @@ impl Lab {
                     ));
                 }
                 let mut rec = record(&step, &who, text, sim);
-                if self.twins.get(&who).is_some_and(|t| t.execed) {
+                if self.modelled.remove(pid) {
+                    rec.note = Some("modelled only".into());
+                } else if self.twins.get(&who).is_some_and(|t| t.execed) {
                     rec.note = Some(execed_note(&who));
                 } else {
                     let outcome = self.twins.collect(&who)?;
@@ -271,6 +281,16 @@ impl Lab {
         let op = match self.op_for(&call.step) {
             Ok(op) => op,
             Err(why) => {
+                if call.result.is_none() {
+                    // Blocked in the model only: its return is not collected from the twin, and
+                    // meanwhile the twin idles as it does for a cpu step.
+                    self.modelled.insert(call.pid);
+                }
+                if why.starts_with("modelled only") {
+                    let mut finding = note(call.time, &who, &why);
+                    finding.process = None;
+                    b.findings.push(finding);
+                }
                 rec.note = Some(why);
                 b.calls.push(rec);
                 return Ok(());

@@ -1,7 +1,8 @@
 //! Where a run's real objects live, and the clean-up of runs that died without cleaning up.
 //! Every object carries the helper's pid in its name: the run's private directory
 //! `$TMPDIR/proclab-PID/` (FIFOs, the control socket, the twins' terminal) and shared memory
-//! `/dev/shm/proclab-PID-NAME`. A later run removes those whose owner is no longer alive.
+//! `/dev/shm/proclab-PID-NAME`, and message queues `/proclab-PID-mq-NAME` (listed in the
+//! directory). A later run removes those whose owner is no longer alive.
 
 #![forbid(unsafe_code)]
 
@@ -48,6 +49,39 @@ pub fn shm_name(pid: i32, object: &str) -> String {
     format!("/{PREFIX}{pid}-{}", safe(object))
 }
 
+/// The POSIX name (`/proclab-PID-mq-NAME`) of a message queue.
+pub fn mq_name(pid: i32, object: &str) -> String {
+    format!("/{PREFIX}{pid}-mq-{}", safe(object))
+}
+
+/// The file in a run's directory listing its message queues: unless `/dev/mqueue` is mounted
+/// they can't be listed, so a later run sweeping this one reads their names here.
+const MQ_LIST: &str = "mqueues";
+
+/// Writes down a message queue's name before it is made.
+pub fn record_mq(dir: &Path, mq: &str) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(MQ_LIST))?;
+    writeln!(file, "{mq}")?;
+    file.sync_data()
+}
+
+/// Unlinks the message queues a run's directory lists.
+fn unlink_listed_mqs(dir: &Path) {
+    let Ok(list) = std::fs::read_to_string(dir.join(MQ_LIST)) else {
+        return;
+    };
+    for mq in list
+        .lines()
+        .filter(|l| l.starts_with(&format!("/{PREFIX}")))
+    {
+        let _ = nix::mqueue::mq_unlink(mq);
+    }
+}
+
 /// The file that shows a ring's shared memory.
 pub fn shm_file(shm_name: &str) -> PathBuf {
     Path::new(SHM_DIR).join(shm_name.trim_start_matches('/'))
@@ -92,6 +126,7 @@ pub fn sweep_stale() -> Vec<PathBuf> {
             }
             let path = entry.path();
             let gone = if path.is_dir() {
+                unlink_listed_mqs(&path);
                 std::fs::remove_dir_all(&path)
             } else {
                 std::fs::remove_file(&path)

@@ -5,10 +5,13 @@
 
 use super::driver::Lab;
 use super::names;
-use super::protocol::{Op, Target};
+use super::protocol::{MqRef, Op, Target};
 use super::twins::Fate;
 use crate::kernel::Names;
 use crate::kernel::Step;
+use crate::kernel::ipc::Object;
+use crate::kernel::message::Capacity;
+use crate::kernel::program::Peer;
 use crate::kernel::program::{Channel, End};
 
 impl Lab {
@@ -114,14 +117,111 @@ impl Lab {
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => {
                 return Err("simulated only".into());
             }
-            Step::Mailbox { .. }
-            | Step::Send { .. }
-            | Step::Receive { .. }
-            | Step::Destroy { .. } => {
-                return Err("simulated only".into());
+            Step::Mailbox {
+                object: o,
+                capacity,
+            } => {
+                let name = object(o);
+                let capacity = real_capacity(*capacity)?;
+                Op::Mailbox {
+                    queue: self.mq_ref(&name, &name, capacity, false)?,
+                }
+            }
+            Step::Send { to, text, wait } => Op::MqSend {
+                queue: self.peer_queue(to)?,
+                text: text.to_string(),
+                wait: *wait,
+            },
+            Step::Receive { from, wait } => Op::MqReceive {
+                queue: self.peer_queue(from)?,
+                wait: *wait,
+            },
+            Step::Destroy { object: o } => {
+                let name = object(o);
+                Op::MqUnlink {
+                    mq: names::mq_name(self.twins.me.as_raw(), &name),
+                    name,
+                }
             }
         })
     }
+    /// The real queue behind a mailbox or one direction of a link, or why there is none.
+    fn peer_queue(&mut self, peer: &Peer) -> Result<MqRef, String> {
+        match *peer {
+            Peer::Mailbox { object } => {
+                let name = self.names.object(object);
+                let capacity = match self.kernel.objects().get(object as usize) {
+                    Some(Object::Mailbox(m)) => real_capacity(m.queue.capacity)?,
+                    // Never made: the real open fails with ENOENT as the model's did.
+                    _ => 1,
+                };
+                self.mq_ref(&name, &name, capacity, false)
+            }
+            Peer::Process { link, forward, .. } => {
+                let capacity = real_capacity(self.kernel.config().link_capacity)?;
+                let link = self.names.object(link);
+                let [a, b] = link.split('↔').collect::<Vec<_>>()[..] else {
+                    return Err(format!("{link} is not a link's name"));
+                };
+                let (from, to) = if forward { (a, b) } else { (b, a) };
+                let name = format!("{from}→{to}");
+                self.mq_ref(&name, &format!("link-{from}-{to}"), capacity, true)
+            }
+        }
+    }
+
+    /// A queue's reference, its name written down first so that no crash can leak it.
+    fn mq_ref(
+        &mut self,
+        name: &str,
+        key: &str,
+        capacity: u32,
+        create: bool,
+    ) -> Result<MqRef, String> {
+        let mq = names::mq_name(self.twins.me.as_raw(), key);
+        if !self.twins.mq.contains(&mq) {
+            names::record_mq(&self.twins.dir, &mq).map_err(|e| {
+                format!("not made for real: the queue's name could not be noted ({e})")
+            })?;
+            self.twins.mq.push(mq.clone());
+            self.labels
+                .insert(mq.clone(), format!("{name} (message queue)"));
+        }
+        Ok(MqRef {
+            name: name.to_string(),
+            mq,
+            capacity,
+            create,
+        })
+    }
+}
+
+/// The `mq_maxmsg` of the real queue standing for a buffer of `capacity`, or why none can.
+fn real_capacity(capacity: Capacity) -> Result<u32, String> {
+    let limit = msg_max();
+    match capacity {
+        Capacity::Bounded(n) if n <= limit => Ok(n),
+        Capacity::Bounded(n) => Err(format!(
+            "modelled only: a POSIX message queue here holds at most {limit} messages \
+             (fs.mqueue.msg_max), not {n}"
+        )),
+        Capacity::Zero => Err(
+            "modelled only: zero capacity (a rendezvous) has no POSIX message-queue counterpart"
+                .into(),
+        ),
+        Capacity::Unbounded => Err(format!(
+            "modelled only: a POSIX message queue is never unbounded (here it holds at most \
+             {limit} messages, fs.mqueue.msg_max)"
+        )),
+    }
+}
+
+/// The most messages a POSIX queue may hold here (Linux's default is 10).
+pub fn msg_max() -> u32 {
+    std::fs::read_to_string("/proc/sys/fs/mqueue/msg_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(10)
 }
 
 /// The call's kind, as the JSON output names it.

@@ -166,6 +166,48 @@ pub enum Op {
         /// The ring.
         name: String,
     },
+    /// `mq_open` with `O_CREAT | O_EXCL`: a mailbox is made.
+    Mailbox {
+        /// The queue.
+        queue: MqRef,
+    },
+    /// `mq_send`, opening the queue first if this twin has not yet.
+    MqSend {
+        /// The queue.
+        queue: MqRef,
+        /// The message.
+        text: String,
+        /// False: `O_NONBLOCK` for this call (EAGAIN instead of waiting).
+        wait: bool,
+    },
+    /// `mq_receive`, opening the queue first if this twin has not yet.
+    MqReceive {
+        /// The queue.
+        queue: MqRef,
+        /// False: `O_NONBLOCK` for this call.
+        wait: bool,
+    },
+    /// `mq_unlink`: a mailbox is destroyed.
+    MqUnlink {
+        /// The scenario's name.
+        name: String,
+        /// The POSIX name.
+        mq: String,
+    },
+}
+
+/// A POSIX message queue standing for a mailbox or one direction of a link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MqRef {
+    /// What the twin holds it under: the mailbox's name, or the link's with its direction.
+    pub name: String,
+    /// The POSIX name (`/proclab-…`).
+    pub mq: String,
+    /// Its capacity (`mq_maxmsg`); the queue is created on first use if it does not exist
+    /// (links) — mailboxes are created only by their `mailbox` step.
+    pub capacity: u32,
+    /// Whether a use may create it.
+    pub create: bool,
 }
 
 /// What a twin says.
@@ -202,6 +244,10 @@ impl Op {
             Op::Shm { name, .. } => format!("shm_open({name})"),
             Op::Produce { name, .. } => format!("produce({name})"),
             Op::Consume { name } => format!("consume({name})"),
+            Op::Mailbox { queue } => format!("mq_open({}, O_CREAT | O_EXCL)", queue.name),
+            Op::MqSend { queue, .. } => format!("mq_send({})", queue.name),
+            Op::MqReceive { queue, .. } => format!("mq_receive({})", queue.name),
+            Op::MqUnlink { name, .. } => format!("mq_unlink({name})"),
         }
     }
 }

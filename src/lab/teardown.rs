@@ -51,6 +51,12 @@ impl Twins {
                 Err(e) => problems.push(format!("shm_unlink {name}: {e}")),
             }
         }
+        for name in self.mq.drain(..) {
+            match nix::mqueue::mq_unlink(name.as_str()) {
+                Ok(()) | Err(Errno::ENOENT) => {}
+                Err(e) => problems.push(format!("mq_unlink {name}: {e}")),
+            }
+        }
         if let Err(e) = std::fs::remove_dir_all(&self.dir)
             && e.kind() != ErrorKind::NotFound
         {

@@ -6,12 +6,17 @@
 
 #![forbid(unsafe_code)]
 
-use super::protocol::{Op, Target, TwinMessage, line};
+use super::protocol::{MqRef, Op, Target, TwinMessage, line};
 use super::record::{Outcome, RealStatus};
 use super::ring;
 use super::sys::{self, SharedWords};
+use crate::kernel::message::MAX_MESSAGE;
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, open};
+use nix::mqueue::{
+    MQ_OFlag, MqAttr, MqdT, mq_close, mq_open, mq_receive, mq_remove_nonblock, mq_send,
+    mq_set_nonblock, mq_unlink,
+};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, sigprocmask};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{WaitStatus, waitpid};
@@ -33,6 +38,7 @@ struct Held {
     read: Option<OwnedFd>,
     write: Option<OwnedFd>,
     ring: Option<(OwnedFd, SharedWords)>,
+    mq: Option<MqdT>,
 }
 
 /// Where a twin comes from and how it reaches the helper.
@@ -293,8 +299,13 @@ impl Twin {
                     Some("read") => held.read.take().is_some(),
                     Some(_) => held.write.take().is_some(),
                     None => {
-                        let any =
-                            held.read.is_some() || held.write.is_some() || held.ring.is_some();
+                        let any = held.read.is_some()
+                            || held.write.is_some()
+                            || held.ring.is_some()
+                            || held.mq.is_some();
+                        if let Some(mq) = held.mq.take() {
+                            mq_close(mq)?;
+                        }
                         *held = Held::default();
                         any
                     }
@@ -364,7 +375,55 @@ impl Twin {
                     ..returned(0)
                 })
             }
+            Op::Mailbox { queue } => {
+                let mq = self.queue(&queue, true)?;
+                Ok(returned(mq.as_raw_fd().into()))
+            }
+            Op::MqSend { queue, text, wait } => {
+                let mq = self.queue(&queue, false)?;
+                nonblocking(mq, !wait, |mq| mq_send(mq, text.as_bytes(), 0))?;
+                Ok(returned(0))
+            }
+            Op::MqReceive { queue, wait } => {
+                let mq = self.queue(&queue, false)?;
+                let mut buf = vec![0u8; MAX_MESSAGE];
+                let mut priority = 0;
+                let n = nonblocking(mq, !wait, |mq| mq_receive(mq, &mut buf, &mut priority))?;
+                buf.truncate(n);
+                Ok(Outcome {
+                    data: Some(String::from_utf8_lossy(&buf).into_owned()),
+                    ..returned(n as i64)
+                })
+            }
+            Op::MqUnlink { mq, .. } => {
+                mq_unlink(mq.as_str())?;
+                Ok(returned(0))
+            }
         }
+    }
+
+    /// The message queue held under `queue.name`, opened now if this twin has not yet (a
+    /// forked child inherits its parent's, as on Linux).
+    fn queue(&mut self, queue: &MqRef, exclusive: bool) -> Result<&MqdT, Errno> {
+        let held = self.held.entry(queue.name.clone()).or_default();
+        if held.mq.is_none() {
+            let mut flags = MQ_OFlag::O_RDWR;
+            if queue.create || exclusive {
+                flags |= MQ_OFlag::O_CREAT;
+            }
+            if exclusive {
+                flags |= MQ_OFlag::O_EXCL;
+            }
+            let attr = MqAttr::new(0, queue.capacity.into(), MAX_MESSAGE as _, 0);
+            let mq = mq_open(
+                queue.mq.as_str(),
+                flags,
+                Mode::from_bits_truncate(0o600),
+                Some(&attr),
+            )?;
+            held.mq = Some(mq);
+        }
+        held.mq.as_ref().ok_or(Errno::EBADF)
     }
 
     /// In the child of a fork: becomes the twin `name`, with its own connection to the helper.
@@ -381,4 +440,19 @@ impl Twin {
         // Replacing the parent's connection closes this process's copy of it.
         self.conn = conn;
     }
+}
+
+/// Runs `call` on `mq`, with `O_NONBLOCK` set for it alone if `nonblock`.
+fn nonblocking<T>(
+    mq: &MqdT,
+    nonblock: bool,
+    call: impl FnOnce(&MqdT) -> nix::Result<T>,
+) -> Result<T, Errno> {
+    if !nonblock {
+        return call(mq);
+    }
+    mq_set_nonblock(mq)?;
+    let result = call(mq);
+    mq_remove_nonblock(mq)?;
+    result
 }

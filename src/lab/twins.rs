@@ -86,6 +86,8 @@ pub struct Twins {
     pub terminal: PathBuf,
     /// Shared-memory names made (unlinked at the end).
     pub shm: Vec<String>,
+    /// Message-queue names that may have been made (unlinked at the end).
+    pub mq: Vec<String>,
     /// The twins, in order of birth.
     pub all: Vec<Twin>,
     /// Per-step time limit.
@@ -114,6 +116,7 @@ impl Twins {
             dir,
             terminal,
             shm: Vec::new(),
+            mq: Vec::new(),
             all: Vec::new(),
             timeout,
             listener,

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod calls;
+
 use proclab::report::gantt::{Kind, Segment};
 use proclab::report::recorder::ProcessRow;
 use proclab::report::{self, Options, Report};

@@ -191,8 +191,9 @@ fn the_home_screen_opens_a_lesson_and_a_scenario_and_esc_comes_back() {
         screen.contains("▸ at step 2 of"),
         "progress shows on the home screen:\n{screen}"
     );
-    // The first scenario comes after the ten lessons.
-    tmux.keys(&["-N", "10", "Down"]);
+    // The first scenario comes after the lessons.
+    let lessons = proclab::lesson::bundled::listings().len().to_string();
+    tmux.keys(&["-N", &lessons, "Down"]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("step 0 of");
     // 100 columns: one pane at a time, under tabs.

@@ -1,8 +1,11 @@
 //! The queues: what each CPU is doing, the job queue, the ready queue in the order the policy
-//! would run it (by level under MLFQ), the swap queue and each device's queue.
+//! would run it (by level under MLFQ), the swap queue, each device's queue, and each mailbox's
+//! (or link's) messages with the processes waiting to send and to receive.
 
 use super::section;
 use crate::kernel::cpu::Activity;
+use crate::kernel::ipc::Object;
+use crate::kernel::message::{Capacity, MessageQueue};
 use crate::kernel::pcb::Residence;
 use crate::kernel::{Kernel, Names, Pid, State};
 use crate::replay::Replay;
@@ -16,7 +19,28 @@ use std::collections::HashMap;
 /// Lines the section takes, its title included.
 pub fn height(kernel: &Kernel) -> u16 {
     let swap = u16::from(kernel.config().memory.is_some());
-    1 + kernel.cpus().len() as u16 + 2 + swap + kernel.devices().len() as u16
+    1 + kernel.cpus().len() as u16
+        + 2
+        + swap
+        + kernel.devices().len() as u16
+        + message_queues(kernel).len() as u16
+}
+
+/// Every message queue that exists — a mailbox, or one direction of a link — with its name.
+fn message_queues(kernel: &Kernel) -> Vec<(String, &MessageQueue)> {
+    let mut out = Vec::new();
+    for (spec, object) in kernel.workload().objects().iter().zip(kernel.objects()) {
+        match object {
+            Object::Mailbox(m) => out.push((spec.name.to_string(), &m.queue)),
+            Object::Link(l) => {
+                let [a, b] = l.ends.map(|e| Names::spec(kernel, e));
+                out.push((format!("{a}→{b}"), &l.forward));
+                out.push((format!("{b}→{a}"), &l.backward));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Where each live process is: `CPU 0`, `ready #2`, `job #1`, `disk #1`, `swap #1`.
@@ -134,6 +158,23 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: 
         if !device.queue.is_empty() {
             spans.push(Span::raw(" · waiting "));
             spans.push(list(device.queue.iter().map(|r| r.pid).collect()));
+        }
+        lines.push(Line::from(spans));
+    }
+    for (name, queue) in message_queues(kernel) {
+        let held = match queue.capacity {
+            Capacity::Zero => "no buffer".to_string(),
+            Capacity::Bounded(n) => format!("{}/{n} messages", queue.messages.len()),
+            Capacity::Unbounded => format!("{} messages", queue.messages.len()),
+        };
+        let mut spans = vec![label(name), Span::raw(held)];
+        if !queue.receiving.is_empty() {
+            spans.push(Span::raw(" · to receive "));
+            spans.push(list(queue.receiving.iter().copied().collect()));
+        }
+        if !queue.sending.is_empty() {
+            spans.push(Span::raw(" · to send "));
+            spans.push(list(queue.sending.iter().map(|m| m.from).collect()));
         }
         lines.push(Line::from(spans));
     }

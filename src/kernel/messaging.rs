@@ -37,7 +37,7 @@ impl Kernel {
                         from: pid,
                         text: text.clone(),
                     };
-                    let queue = self.queue(pid, to);
+                    let queue = self.queue(to);
                     match queue.send(message.clone()) {
                         Sent::Handed(receiver) => {
                             peer = Some(receiver);
@@ -62,7 +62,7 @@ impl Kernel {
             Step::Receive { from, wait } => match self.queue_of(pid, from) {
                 Err(e) => (CallResult::err(e), None, After::Nothing),
                 Ok(object) => {
-                    let queue = self.queue(pid, from);
+                    let queue = self.queue(from);
                     match queue.receive() {
                         Received::Got(message, woken) => {
                             peer = Some(message.from);
@@ -156,7 +156,7 @@ impl Kernel {
     }
 
     /// The queue of a mailbox or link that `queue_of` has checked.
-    fn queue(&mut self, _pid: Pid, peer: Peer) -> &mut MessageQueue {
+    fn queue(&mut self, peer: Peer) -> &mut MessageQueue {
         let (object, forward) = match peer {
             Peer::Process { link, forward, .. } => (link, forward),
             Peer::Mailbox { object } => (object, true),

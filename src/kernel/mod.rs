@@ -33,6 +33,7 @@ pub mod program;
 pub mod random;
 mod rotation;
 pub mod scheduler;
+mod shared_memory;
 pub mod state;
 pub mod syscalls;
 mod timers;

@@ -1,5 +1,6 @@
-//! The system-call layer of the model: pipes, FIFOs and shared-memory rings, with the
-//! blocking and waking Unix gives them. Every step that has a counterpart in the real kernel
+//! The system-call layer of the model: pipes and FIFOs, with the blocking and waking Unix
+//! gives them, and the dispatch of every IPC step (the ring's calls are in `shared_memory`,
+//! message passing in `messaging`). Every step that has a counterpart in the real kernel
 //! is reported as a [`Call`] event with its result (or as blocked, and later a
 //! [`CallDone`](super::event::Event::CallDone)), so that the real-OS lab can perform the same
 //! call and compare.
@@ -9,7 +10,7 @@ use super::engine::Kernel;
 use super::event::{Event, EventKind, EventSink, Reason, emit};
 use super::files::{Fd, Open};
 use super::ids::Pid;
-use super::ipc::{Channel, Object, PIPE_BUF, PendingWrite, Ring};
+use super::ipc::{Channel, Object, PIPE_BUF, PendingWrite};
 use super::program::{Channel as Via, End, ObjectId, Step, Stream};
 use super::state::WaitOn;
 use std::sync::Arc;
@@ -228,15 +229,6 @@ impl Kernel {
         CallResult::with_data(0, format!("[{read}, {write}]"))
     }
 
-    /// `shm`: creates the ring (or attaches to an existing one) and gives it a descriptor.
-    fn shm(&mut self, pid: Pid, object: ObjectId, slots: u32) -> CallResult {
-        if !matches!(self.objects[object as usize], Object::Ring(_)) {
-            self.objects[object as usize] = Object::Ring(Ring::new(slots));
-        }
-        let fd = self.table[pid].files.add(Open::Ring { object });
-        CallResult::ok(i64::from(fd))
-    }
-
     /// Where a `read` or `write` goes: a standard stream's current target, or the named
     /// descriptor of a pipe or FIFO.
     fn resolve(&self, pid: Pid, via: Via, end: End) -> Result<Target, Errno> {
@@ -423,67 +415,6 @@ impl Kernel {
             end,
             named: true,
         })
-    }
-
-    fn ring(&mut self, object: ObjectId) -> Option<&mut Ring> {
-        match &mut self.objects[object as usize] {
-            Object::Ring(r) => Some(r),
-            _ => None,
-        }
-    }
-
-    /// `produce`: puts an item in the ring, or waits while it is full.
-    fn produce(&mut self, pid: Pid, object: ObjectId, item: Arc<str>) -> Option<CallResult> {
-        if self.table[pid].files.named(object, None).is_none() {
-            return Some(CallResult::err(Errno::EBADF));
-        }
-        let ring = self.ring(object)?;
-        if ring.is_full() {
-            ring.producing.push_back((pid, item));
-            return None;
-        }
-        ring.put(item);
-        Some(CallResult::ok(0))
-    }
-
-    /// `consume`: takes the oldest item, or waits while the ring is empty.
-    fn consume(&mut self, pid: Pid, object: ObjectId) -> Option<CallResult> {
-        if self.table[pid].files.named(object, None).is_none() {
-            return Some(CallResult::err(Errno::EBADF));
-        }
-        let ring = self.ring(object)?;
-        if ring.is_empty() {
-            ring.consuming.push_back(pid);
-            return None;
-        }
-        Some(CallResult::with_data(0, ring.take()))
-    }
-
-    fn serve_consumers(&mut self, object: ObjectId, sink: &mut impl EventSink) {
-        while let Some(ring) = self.ring(object)
-            && !ring.is_empty()
-            && let Some(pid) = ring.consuming.pop_front()
-        {
-            let item = ring.take();
-            self.complete(
-                pid,
-                CallResult::with_data(0, item),
-                Reason::Consumed { object },
-                sink,
-            );
-            self.serve_producers(object, sink);
-        }
-    }
-
-    fn serve_producers(&mut self, object: ObjectId, sink: &mut impl EventSink) {
-        while let Some(ring) = self.ring(object)
-            && !ring.is_full()
-            && let Some((pid, item)) = ring.producing.pop_front()
-        {
-            ring.put(item);
-            self.complete(pid, CallResult::ok(0), Reason::Produced { object }, sink);
-            self.serve_consumers(object, sink);
-        }
     }
 
     /// `redirect`: makes a standard stream a copy of a pipe end, as `dup2` does.

@@ -4,12 +4,12 @@
 
 #![forbid(unsafe_code)]
 
+use super::call_lines::{execed_note, mismatch, note, record, sim_text, waits_on_execed};
 use super::compare::{self, Findings};
 use super::error::LabError;
 use super::observe;
-use super::ops::kind;
 use super::protocol::Op;
-use super::record::{CallRecord, Finding, FindingKind, HELPER_NAME, Outcome, StepRecord, Summary};
+use super::record::{CallRecord, Finding, HELPER_NAME, Outcome, StepRecord, Summary};
 use super::twins::{Fate, Settled, Twins};
 use crate::kernel::event::{Event, Transition};
 use crate::kernel::ids::Pid;
@@ -549,66 +549,5 @@ impl Lab {
                 .map_or_else(|| format!("pid {pid}"), |t| t.name.clone())
         };
         compare::outcome_text(step, outcome, &name)
-    }
-}
-
-/// True if `step` is a wait whose child (or any child) ran a real program: that program may end
-/// long before the model's image of it does.
-fn waits_on_execed(step: &Step, twins: &Twins) -> bool {
-    matches!(step, Step::Wait { .. }) && twins.all.iter().any(|t| t.execed)
-}
-
-fn execed_note(who: &str) -> String {
-    format!(
-        "not made for real: {who} runs a real program since its exec; these steps are the \
-         model's image of that program"
-    )
-}
-
-fn record(step: &Step, who: &str, call: String, sim: String) -> CallRecord {
-    CallRecord {
-        kind: kind(step).into(),
-        outcome: None,
-        blocked_in: None,
-        process: who.to_string(),
-        call,
-        sim,
-        real: None,
-        note: None,
-        agree: None,
-    }
-}
-
-fn sim_text(call: &Call, result: &crate::kernel::syscalls::CallResult, names: &NameBook) -> String {
-    if let Step::Exit { .. } = call.step {
-        return "no return".into();
-    }
-    if let Step::Exec { command, .. } = &call.step
-        && result.errno.is_none()
-    {
-        return format!("no return, now runs {command}");
-    }
-    let mut text = result_text(result);
-    if let (Step::Fork { .. } | Step::Wait { .. }, Some(peer)) = (&call.step, call.peer) {
-        text.push_str(&format!(" ({})", names.process(peer)));
-    }
-    text
-}
-
-fn mismatch(time: u64, who: &str, text: &str) -> Finding {
-    Finding {
-        time,
-        kind: FindingKind::Mismatch,
-        process: Some(who.to_string()),
-        text: text.to_string(),
-    }
-}
-
-fn note(time: u64, who: &str, text: &str) -> Finding {
-    Finding {
-        time,
-        kind: FindingKind::Note,
-        process: Some(who.to_string()),
-        text: text.to_string(),
     }
 }

@@ -18,6 +18,8 @@ pub mod record;
 pub mod render;
 
 #[cfg(target_os = "linux")]
+mod call_lines;
+#[cfg(target_os = "linux")]
 pub mod client;
 #[cfg(target_os = "linux")]
 mod conn;

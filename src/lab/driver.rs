@@ -478,7 +478,17 @@ impl Lab {
             .rev()
             .find(|c| c.process == name && c.call.starts_with("_exit"))
         {
-            rec.real = Some(format!("exited; now {}", self.state_word(&name)));
+            // A parent already blocked in wait reaps it at once, on both sides: /proc may show
+            // the zombie or nothing, by a race that says nothing about the model.
+            let reaped_in_step = self
+                .kernel
+                .process(t.pid)
+                .is_none_or(|p| p.state == State::Terminated);
+            rec.real = Some(if reaped_in_step {
+                "exited; its parent, waiting for it, reaps it".into()
+            } else {
+                format!("exited; now {}", self.state_word(&name))
+            });
             rec.note = None;
             rec.agree = Some(true);
         }

@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE, print};
-use crate::ipc_bench::{self, BenchError, Cancel, Options, PeerArgs, table};
+use crate::ipc_bench::{self, BenchError, Cancel, Mechanism, Options, PeerArgs, table};
 use clap::{Args, Subcommand};
 
 const IPC_HELP: &str = "\
@@ -19,6 +19,7 @@ its name and is removed at the end, on Ctrl-C too. Takes about a second with the
 Examples:
   proclab bench ipc
   proclab bench ipc --rounds 100000 --size 256M
+  proclab bench ipc --only shm,pipe --rounds 1000
   proclab bench ipc --json > ipc.json";
 
 /// `proclab bench …`.
@@ -43,6 +44,9 @@ pub struct IpcArgs {
     /// Bytes sent one way per mechanism for the bandwidth figure: 65536, 512K, 64M, 1G…
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     size: u64,
+    /// Measure only these mechanisms, in this order (comma-separated)
+    #[arg(long, value_name = "MECHANISM", value_enum, value_delimiter = ',')]
+    only: Vec<Mechanism>,
     /// Print one JSON document instead of the table
     #[arg(long)]
     json: bool,
@@ -72,6 +76,11 @@ fn ipc(args: &IpcArgs) -> i32 {
         rounds,
         warmup: ipc_bench::default_warmup(rounds),
         total_bytes: args.size,
+        mechanisms: if args.only.is_empty() {
+            Mechanism::ALL.to_vec()
+        } else {
+            args.only.clone()
+        },
         ..Options::default()
     };
     let cancel = Cancel::new();

@@ -46,8 +46,16 @@ fn peers_of(owner: i32) -> Vec<i32> {
 }
 
 fn assert_nothing_left(owner: i32) {
-    assert_eq!(leftovers(owner), Vec::<String>::new(), "objects left behind");
-    assert_eq!(peers_of(owner), Vec::<i32>::new(), "peer processes left behind");
+    assert_eq!(
+        leftovers(owner),
+        Vec::<String>::new(),
+        "objects left behind"
+    );
+    assert_eq!(
+        peers_of(owner),
+        Vec::<i32>::new(),
+        "peer processes left behind"
+    );
 }
 
 fn positive(x: f64) -> bool {
@@ -78,8 +86,14 @@ fn the_table_has_five_rows_of_positive_figures_and_nothing_is_left() {
         assert!(figures.iter().all(|&f| positive(f)), "{line}");
         assert!(figures[0] <= figures[1], "median above p99: {line}");
     }
-    assert!(text.contains("Method: a round trip is one 64 B message"), "{text}");
-    assert!(text.contains("separate processes") && text.contains("CPU"), "{text}");
+    assert!(
+        text.contains("Method: a round trip is one 64 B message"),
+        "{text}"
+    );
+    assert!(
+        text.contains("separate processes") && text.contains("CPU"),
+        "{text}"
+    );
     assert!(text.contains("msgsize_max"), "{text}");
     assert_nothing_left(pid);
 }
@@ -115,7 +129,10 @@ fn json_has_five_rows_of_positive_figures_and_nothing_is_left() {
         assert_eq!(row["bandwidth"]["bytes"], 2 << 20);
     }
     let mq = &rows[3];
-    assert!(mq["bandwidth"]["chunk_bytes"].as_u64().unwrap() <= 8192, "{mq}");
+    assert!(
+        mq["bandwidth"]["chunk_bytes"].as_u64().unwrap() <= 8192,
+        "{mq}"
+    );
     assert!(positive(doc["method"]["cpus"].as_f64().unwrap()));
     assert_eq!(doc["method"]["message_bytes"], 64);
     assert_nothing_left(pid);
@@ -132,7 +149,10 @@ fn long_run(mechanism: &str) -> (Child, i32) {
     let pid = child.id() as i32;
     let deadline = Instant::now() + Duration::from_secs(20);
     while peers_of(pid).is_empty() || !run_dir(pid).exists() {
-        assert!(Instant::now() < deadline, "{mechanism}: the run did not start");
+        assert!(
+            Instant::now() < deadline,
+            "{mechanism}: the run did not start"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     (child, pid)
@@ -162,7 +182,7 @@ fn ctrl_c_stops_every_mechanism_with_130_and_nothing_left() {
 
 #[test]
 fn objects_of_a_dead_run_are_swept_by_the_next() {
-    use nix::mqueue::{MQ_OFlag, mq_close, mq_open};
+    use nix::mqueue::{MQ_OFlag, MqAttr, mq_close, mq_open};
     use nix::sys::stat::Mode;
     // A pid that is surely not a live proclab: a finished child's.
     let mut gone = Command::new("true").spawn().unwrap();
@@ -171,12 +191,16 @@ fn objects_of_a_dead_run_are_swept_by_the_next() {
     std::fs::create_dir_all(run_dir(dead).join("inside")).unwrap();
     std::fs::write(format!("/dev/shm{}", shm_name(dead)), b"stale").unwrap();
     let mode = Mode::S_IRUSR | Mode::S_IWUSR;
+    // With O_CREAT, attributes must be given: nix passes the mode only along with them.
+    let attr = MqAttr::new(0, 1, 64, 0);
     for name in mq_names(dead) {
         let flags = MQ_OFlag::O_CREAT | MQ_OFlag::O_RDWR;
-        mq_close(mq_open(name.as_str(), flags, mode, None).unwrap()).unwrap();
+        mq_close(mq_open(name.as_str(), flags, mode, Some(&attr)).unwrap()).unwrap();
     }
     assert_eq!(leftovers(dead).len(), 4, "{:?}", leftovers(dead));
-    let (pid, out) = run(&["bench", "ipc", "--only", "pipe", "--rounds", "5", "--size", "64K"]);
+    let (pid, out) = run(&[
+        "bench", "ipc", "--only", "pipe", "--rounds", "5", "--size", "64K",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert_nothing_left(dead);
     assert_nothing_left(pid);

@@ -137,9 +137,7 @@ fn stop_on_signals(
 }
 
 #[cfg(not(target_os = "linux"))]
-fn stop_on_signals(
-    _: &Cancel,
-) -> std::io::Result<std::sync::Arc<std::sync::atomic::AtomicI32>> {
+fn stop_on_signals(_: &Cancel) -> std::io::Result<std::sync::Arc<std::sync::atomic::AtomicI32>> {
     Ok(std::sync::Arc::new(std::sync::atomic::AtomicI32::new(2)))
 }
 

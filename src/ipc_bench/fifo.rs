@@ -62,7 +62,19 @@ pub fn open(s: &mut Session<'_>) -> Result<Box<dyn Channel>, BenchError> {
 /// The peer's side: opens the FIFOs by name, in the order proclab expects.
 pub fn peer(owner: i32) -> io::Result<Box<dyn Channel>> {
     let dir = run_dir(owner);
-    let tx = retry(|| open_path(&fifo_path(&dir, "up"), OFlag::O_WRONLY | OFlag::O_CLOEXEC, Mode::empty()))?;
-    let rx = retry(|| open_path(&fifo_path(&dir, "down"), OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty()))?;
+    let tx = retry(|| {
+        open_path(
+            &fifo_path(&dir, "up"),
+            OFlag::O_WRONLY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+    })?;
+    let rx = retry(|| {
+        open_path(
+            &fifo_path(&dir, "down"),
+            OFlag::O_RDONLY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+    })?;
     Ok(Box::new(Stream::new(File::from(rx), File::from(tx))))
 }

@@ -43,9 +43,7 @@ use std::sync::{Arc, Mutex};
 pub const PEER_COMMAND: &str = "__ipc-peer";
 
 /// One IPC mechanism.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Mechanism {
     /// An anonymous pipe, one each way.

@@ -28,7 +28,9 @@ struct Queue(Option<MqdT>);
 
 impl Queue {
     fn get(&self) -> io::Result<&MqdT> {
-        self.0.as_ref().ok_or_else(|| io::Error::other("queue closed"))
+        self.0
+            .as_ref()
+            .ok_or_else(|| io::Error::other("queue closed"))
     }
 }
 
@@ -115,7 +117,10 @@ pub fn open(s: &mut Session<'_>) -> Result<Box<dyn Channel>, BenchError> {
     let [down, up] = mq_names(s.ctx.owner);
     let size_max = limit("msgsize_max", WANT_MESSAGE_BYTES);
     let count_max = limit("msg_max", WANT_MESSAGES);
-    let message_bytes = (s.chunk as i64).min(WANT_MESSAGE_BYTES).min(size_max).max(1);
+    let message_bytes = (s.chunk as i64)
+        .min(WANT_MESSAGE_BYTES)
+        .min(size_max)
+        .max(1);
     let attr = MqAttr::new(0, WANT_MESSAGES.min(count_max).max(1), message_bytes, 0);
     let tx = create(&down, MQ_OFlag::O_WRONLY, &attr).map_err(|e| s.fail("mq_open", e))?;
     let tx = Queue(Some(tx));

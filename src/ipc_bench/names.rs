@@ -108,7 +108,12 @@ pub fn sweep_stale() -> Vec<String> {
 
 /// Whether the message queue `name` exists.
 fn queue_exists(name: &str) -> bool {
-    match mq_open(name, MQ_OFlag::O_RDONLY | MQ_OFlag::O_NONBLOCK, Mode::empty(), None) {
+    match mq_open(
+        name,
+        MQ_OFlag::O_RDONLY | MQ_OFlag::O_NONBLOCK,
+        Mode::empty(),
+        None,
+    ) {
         Ok(q) => {
             let _ = mq_close(q);
             true

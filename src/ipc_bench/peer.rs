@@ -55,7 +55,11 @@ pub fn main(args: &PeerArgs) -> i32 {
     match serve(args) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("proclab {} ({}): {e}", super::PEER_COMMAND, args.mechanism.id());
+            eprintln!(
+                "proclab {} ({}): {e}",
+                super::PEER_COMMAND,
+                args.mechanism.id()
+            );
             1
         }
     }
@@ -98,7 +102,9 @@ fn serve(args: &PeerArgs) -> Result<(), String> {
     channel.send(HELLO, &watch).map_err(io("hello"))?;
     let mut message = vec![0u8; args.message];
     for _ in 0..args.rounds {
-        channel.recv(&mut message, &watch).map_err(io("round trip"))?;
+        channel
+            .recv(&mut message, &watch)
+            .map_err(io("round trip"))?;
         channel.send(&message, &watch).map_err(io("round trip"))?;
     }
     let mut piece = vec![0u8; args.chunk];

@@ -3,10 +3,10 @@
 
 #![forbid(unsafe_code)]
 
+use super::BenchError;
 use super::channel::{Channel, Stream};
 use super::runner::Session;
 use super::table::bytes;
-use super::BenchError;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::unistd::pipe2;
 use std::fs::File;

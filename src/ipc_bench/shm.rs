@@ -99,7 +99,7 @@ fn wait_until(
             return Ok(());
         }
         spins = spins.wrapping_add(1);
-        if spins % 64 == 0 && start.elapsed() >= SPIN {
+        if spins.is_multiple_of(64) && start.elapsed() >= SPIN {
             break;
         }
         std::hint::spin_loop();
@@ -131,7 +131,10 @@ fn publish(word: &AtomicU32, value: u32, sleepers: &AtomicU32) {
 fn copy_in(words: &[AtomicU32], data: &[u8]) {
     let mut fours = data.chunks_exact(4);
     for (word, four) in words.iter().zip(&mut fours) {
-        word.store(u32::from_le_bytes(four.try_into().unwrap_or_default()), Relaxed);
+        word.store(
+            u32::from_le_bytes(four.try_into().unwrap_or_default()),
+            Relaxed,
+        );
     }
     let rest = fours.remainder();
     if !rest.is_empty() {
@@ -165,7 +168,11 @@ impl Channel for Rings {
             let slot = l.slot(ring, head);
             w[slot].store(piece.len() as u32, Relaxed);
             copy_in(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
-            publish(&w[ring + HEAD], head.wrapping_add(1), &w[ring + HEAD_SLEEPERS]);
+            publish(
+                &w[ring + HEAD],
+                head.wrapping_add(1),
+                &w[ring + HEAD_SLEEPERS],
+            );
         }
         Ok(())
     }
@@ -185,7 +192,11 @@ impl Channel for Rings {
                 ));
             }
             copy_out(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
-            publish(&w[ring + TAIL], tail.wrapping_add(1), &w[ring + TAIL_SLEEPERS]);
+            publish(
+                &w[ring + TAIL],
+                tail.wrapping_add(1),
+                &w[ring + TAIL_SLEEPERS],
+            );
         }
         Ok(())
     }

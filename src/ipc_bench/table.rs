@@ -67,7 +67,7 @@ pub struct Method {
 /// A byte count in the largest binary unit that divides it (`64 MiB`, `8 KiB`, `1000 B`).
 pub fn bytes(n: u64) -> String {
     for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{} {unit}", n >> shift);
         }
     }

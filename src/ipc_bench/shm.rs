@@ -2,7 +2,8 @@
 //! each way. A sender fills the slot at `head` and moves `head` on; the receiver empties the
 //! slot at `tail` and moves `tail` on. No system call is needed while the other side keeps
 //! up: a waiter spins for a short while, and only then sleeps on a futex, which the other side
-//! wakes only if someone sleeps (it counts the sleepers). Every access to the shared words is
+//! wakes only if someone sleeps (it counts the sleepers). With a single CPU there is no
+//! spinning: the partner could not run meanwhile, so a spin would only delay it. Every access to the shared words is
 //! atomic (`lab::sys::SharedWords`), as the other process writes them at any time.
 
 #![forbid(unsafe_code)]
@@ -26,8 +27,16 @@ use std::time::{Duration, Instant};
 
 /// Slots per ring.
 const SLOTS: u32 = 8;
-/// How long a waiter spins before it sleeps.
+/// How long a waiter spins before it sleeps, when there is more than one CPU.
 const SPIN: Duration = Duration::from_micros(50);
+
+/// [`SPIN`] if this process may run on more than one CPU, else nothing.
+fn spin_limit() -> Duration {
+    match std::thread::available_parallelism() {
+        Ok(n) if n.get() > 1 => SPIN,
+        _ => Duration::ZERO,
+    }
+}
 /// Marks a laid-out object ("PBIP").
 const MAGIC: u32 = 0x5042_4950;
 
@@ -35,9 +44,13 @@ const MAGIC: u32 = 0x5042_4950;
 const HEADER: usize = 16;
 /// Words of a ring's header; `head` and `tail` sit on separate cache lines.
 const RING_HEADER: usize = 32;
+/// Messages published so far (moved by the sender only).
 const HEAD: usize = 0;
+/// Receivers asleep on `HEAD`.
 const HEAD_SLEEPERS: usize = 1;
+/// Messages taken so far (moved by the receiver only).
 const TAIL: usize = 16;
+/// Senders asleep on `TAIL`.
 const TAIL_SLEEPERS: usize = 17;
 /// Words before a slot's bytes: the length, then padding to a cache line.
 const SLOT_HEADER: usize = 16;
@@ -82,6 +95,8 @@ struct Rings {
     layout: Layout,
     tx: usize,
     rx: usize,
+    /// How long to spin before sleeping.
+    spin: Duration,
 }
 
 /// Waits until `cond` holds for `word`: spinning first, then sleeping on its futex (counted in
@@ -90,16 +105,17 @@ fn wait_until(
     word: &AtomicU32,
     sleepers: &AtomicU32,
     cond: impl Fn(u32) -> bool,
+    spin: Duration,
     watch: &Watch,
 ) -> io::Result<()> {
     let start = Instant::now();
     let mut spins = 0u32;
-    loop {
+    while !spin.is_zero() {
         if cond(word.load(Acquire)) {
             return Ok(());
         }
         spins = spins.wrapping_add(1);
-        if spins.is_multiple_of(64) && start.elapsed() >= SPIN {
+        if spins.is_multiple_of(64) && start.elapsed() >= spin {
             break;
         }
         std::hint::spin_loop();
@@ -164,7 +180,13 @@ impl Channel for Rings {
             // Only this side moves `head`.
             let head = w[ring + HEAD].load(Relaxed);
             let room = |tail: u32| head.wrapping_sub(tail) < SLOTS;
-            wait_until(&w[ring + TAIL], &w[ring + TAIL_SLEEPERS], room, watch)?;
+            wait_until(
+                &w[ring + TAIL],
+                &w[ring + TAIL_SLEEPERS],
+                room,
+                self.spin,
+                watch,
+            )?;
             let slot = l.slot(ring, head);
             w[slot].store(piece.len() as u32, Relaxed);
             copy_in(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
@@ -183,7 +205,13 @@ impl Channel for Rings {
             // Only this side moves `tail`.
             let tail = w[ring + TAIL].load(Relaxed);
             let filled = |head: u32| head != tail;
-            wait_until(&w[ring + HEAD], &w[ring + HEAD_SLEEPERS], filled, watch)?;
+            wait_until(
+                &w[ring + HEAD],
+                &w[ring + HEAD_SLEEPERS],
+                filled,
+                self.spin,
+                watch,
+            )?;
             let slot = l.slot(ring, tail);
             if w[slot].load(Relaxed) as usize != piece.len() {
                 return Err(io::Error::new(
@@ -236,6 +264,7 @@ pub fn open(s: &mut Session<'_>) -> Result<Box<dyn Channel>, BenchError> {
         layout,
         tx: layout.ring(0),
         rx: layout.ring(1),
+        spin: spin_limit(),
     };
     s.greet(&mut rings)?;
     Ok(Box::new(rings))
@@ -258,6 +287,7 @@ pub fn peer(owner: i32, chunk: usize) -> io::Result<Box<dyn Channel>> {
         layout,
         tx: layout.ring(1),
         rx: layout.ring(0),
+        spin: spin_limit(),
     }))
 }
 

@@ -185,8 +185,9 @@ pub fn method_text(m: &Method) -> String {
         format!(
             "Both ends are separate processes (proclab and `proclab __ipc-peer`, started \
              fresh for each mechanism), on a machine with {cpus}{machine}; neither is pinned \
-             to a CPU. Shared memory copies through 32-bit atomic words and waits by spinning \
-             for up to 50 µs, then sleeping on a futex; the others block in the kernel."
+             to a CPU (`taskset -c 0 proclab bench ipc` keeps both on one). Shared memory copies through 32-bit atomic words and waits by spinning \
+             for up to 50 µs (with more than one CPU), then sleeping on a futex; the others \
+             block in the kernel."
         ),
     ];
     let mut out = String::new();

@@ -407,6 +407,7 @@ fn method(o: &Options) -> Method {
         .find(|l| l.starts_with("model name"))
         .and_then(|l| l.split_once(':'))
         .map(|(_, model)| model.split_whitespace().collect::<Vec<_>>().join(" "));
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .ok()
         .map(|k| k.trim().to_string());
@@ -416,7 +417,13 @@ fn method(o: &Options) -> Method {
         message_bytes: o.message_bytes,
         total_bytes: o.total_bytes,
         chunk_bytes: o.chunk_bytes,
-        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpus,
+        // Every CPU the kernel lists, whatever this process's affinity.
+        machine_cpus: cpuinfo
+            .lines()
+            .filter(|l| l.starts_with("processor"))
+            .count()
+            .max(cpus),
         cpu_model,
         kernel,
     }

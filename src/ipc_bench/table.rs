@@ -56,8 +56,10 @@ pub struct Method {
     pub total_bytes: u64,
     /// Chunk size of the bulk transfer (the message queue may use less: see its note).
     pub chunk_bytes: usize,
-    /// CPUs this process may run on.
+    /// CPUs the run may use (its CPU affinity, which the peer inherits).
     pub cpus: usize,
+    /// CPUs of the machine.
+    pub machine_cpus: usize,
     /// The CPU's model name, from `/proc/cpuinfo`.
     pub cpu_model: Option<String>,
     /// The kernel's release, from `/proc/sys/kernel/osrelease`.
@@ -155,7 +157,7 @@ pub fn text(table: &Table) -> String {
 
 /// The method, in words, wrapped at 96 columns.
 pub fn method_text(m: &Method) -> String {
-    let cpus = match m.cpus {
+    let count = |n: usize| match n {
         1 => "1 CPU".to_string(),
         n => format!("{n} CPUs"),
     };
@@ -164,6 +166,15 @@ pub fn method_text(m: &Method) -> String {
         (Some(model), None) => format!(" ({model})"),
         (None, Some(kernel)) => format!(" (Linux {kernel})"),
         (None, None) => String::new(),
+    };
+    let placement = if m.cpus < m.machine_cpus {
+        format!(
+            "the run's CPU affinity, which the peer inherits, confines both to {} of them.",
+            m.cpus
+        )
+    } else {
+        "neither is pinned to a CPU (`taskset -c 0 proclab bench ipc` keeps both on one)."
+            .to_string()
     };
     let sentences = [
         format!(
@@ -184,10 +195,11 @@ pub fn method_text(m: &Method) -> String {
         ),
         format!(
             "Both ends are separate processes (proclab and `proclab __ipc-peer`, started \
-             fresh for each mechanism), on a machine with {cpus}{machine}; neither is pinned \
-             to a CPU (`taskset -c 0 proclab bench ipc` keeps both on one). Shared memory copies through 32-bit atomic words and waits by spinning \
-             for up to 50 µs (with more than one CPU), then sleeping on a futex; the others \
-             block in the kernel."
+             fresh for each mechanism), on a machine with {}{machine}; {placement} Shared \
+             memory copies through 32-bit atomic words and waits by spinning for up to 50 µs \
+             (with more than one CPU), then sleeping on a futex; the others block in the \
+             kernel.",
+            count(m.machine_cpus)
         ),
     ];
     let mut out = String::new();
@@ -263,6 +275,7 @@ mod tests {
                 total_bytes: 1 << 20,
                 chunk_bytes: 65536,
                 cpus: 2,
+                machine_cpus: 2,
                 cpu_model: Some("Test CPU".into()),
                 kernel: None,
             },
@@ -280,7 +293,10 @@ mod tests {
         assert!(lines[3].starts_with("POSIX shared memory"));
         assert!(lines[3].contains("0.40") && lines[3].contains("1.23"));
         assert!(t.contains("Method: a round trip is one 64 B message"));
-        assert!(t.contains("2 CPUs (Test CPU)"));
+        assert!(t.contains("2 CPUs (Test CPU); neither is pinned"));
+        let mut one = sample();
+        one.method.cpus = 1;
+        assert!(text(&one).contains("confines both to 1 of them"));
         assert!(t.lines().all(|l| l.chars().count() <= 120), "{t}");
     }
 

@@ -308,13 +308,25 @@ pub fn run(options: &Options, cancel: &Cancel) -> Result<Table, BenchError> {
         cancel,
     };
     let mut rows = Vec::new();
+    // Once a stop is asked for, whatever fails next (the peer killed as it was exiting, say)
+    // is the stop, and a run that ended anyway is not reported as complete.
+    let stopped = |e: BenchError| {
+        if cancel.is_cancelled() {
+            BenchError::Interrupted
+        } else {
+            e
+        }
+    };
     for &mechanism in &options.mechanisms {
         if cancel.is_cancelled() {
             return Err(BenchError::Interrupted);
         }
-        rows.push(measure(mechanism, &ctx)?);
+        rows.push(measure(mechanism, &ctx).map_err(stopped)?);
     }
     drop(dir);
+    if cancel.is_cancelled() {
+        return Err(BenchError::Interrupted);
+    }
     Ok(Table {
         rows,
         method: method(options),

@@ -8,6 +8,7 @@
 //!   the grading of students' answers;
 //! - [`replay`]: a run you can move through, forward and back (snapshots of the kernel);
 //! - [`lab`]: the real-OS lab, which runs a scenario's processes for real beside the model;
+//! - [`ipc_bench`]: `proclab bench ipc`, five real IPC mechanisms measured side by side;
 //! - [`lesson`]: lessons (steps, questions computed from the simulation) and progress;
 //! - [`tui`]: the terminal UI, a thin view over the replay and the lab's records;
 //! - [`cli`]: the command line.
@@ -18,6 +19,7 @@
 pub mod cli;
 pub mod compat;
 pub mod exercise;
+pub mod ipc_bench;
 pub mod kernel;
 pub mod lab;
 pub mod lesson;

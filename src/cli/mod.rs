@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod diagnostics;
 mod exercise;
 mod lesson;
@@ -30,7 +31,8 @@ Examples:
   proclab run ipc/pipe-greeting --real           run it on the real kernel too, side by side
   proclab check scenarios/**/*.toml              validate files without running them
   proclab exercise sched --seed 7 --solve        a scheduling exercise and its worked answer
-  proclab grade fcfs-convoy answers.toml         grade a student's answers to an exercise";
+  proclab grade fcfs-convoy answers.toml         grade a student's answers to an exercise
+  proclab bench ipc                              latency and bandwidth of five real IPC mechanisms";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -179,6 +181,12 @@ Example:
     /// Grade a student's answers file against an exercise
     #[command(after_help = exercise::GRADE_HELP)]
     Grade(exercise::GradeArgs),
+    /// Measure the real kernel (`bench ipc`: five IPC mechanisms side by side)
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// The IPC benchmark's peer process (started by proclab itself)
+    #[command(name = "__ipc-peer", hide = true)]
+    IpcPeer(crate::ipc_bench::PeerArgs),
 }
 
 /// `proclab dev …`.
@@ -464,5 +472,7 @@ pub fn main() -> i32 {
         Some(Command::Dev(DevCommand::Check { paths })) => lesson::dev_check(&paths),
         Some(Command::Exercise(args)) => exercise::exercise(&args),
         Some(Command::Grade(args)) => exercise::grade(&args),
+        Some(Command::Bench(command)) => bench::bench(&command),
+        Some(Command::IpcPeer(args)) => bench::peer(&args),
     }
 }

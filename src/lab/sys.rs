@@ -1,6 +1,7 @@
 //! The only unsafe code in proclab: thin, checked wrappers around the system calls that Rust
 //! cannot offer safely — `fork`, `_exit`, raw descriptor juggling, a shared mapping of a
-//! shared-memory object, futex waits and wakes, `FIONREAD`, and a signal handler.
+//! shared-memory object, futex waits and wakes, `FIONREAD`, a signal handler, and timed sends
+//! and receives on POSIX message queues.
 //!
 //! Each wrapper states why it is sound. The rule that makes `fork` sound here is that only the
 //! lab's helper and its twins fork, and both are single-threaded (checked before every fork).
@@ -192,4 +193,82 @@ pub fn prepare_exec(die_with_parent: bool) -> nix::Result<()> {
 /// The raw number of a descriptor, for messages and `/proc` paths.
 pub fn raw(fd: &impl AsFd) -> RawFd {
     fd.as_fd().as_raw_fd()
+}
+
+/// Like [`futex_wait`], but gives up after `timeout`, so that a waiter can look up now and
+/// then whether the other side is still there (the IPC benchmark's shared-memory channel).
+pub fn futex_wait_for(word: &AtomicU32, expected: u32, timeout: std::time::Duration) {
+    let limit = libc::timespec {
+        tv_sec: timeout.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: the address is a valid, aligned u32 for the duration of the call; FUTEX_WAIT
+    // reads the relative timeout through a pointer to `limit`, which outlives the call.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            &limit as *const libc::timespec,
+        );
+    }
+}
+
+/// The `CLOCK_REALTIME` instant `within` from now, as the absolute deadline that
+/// `mq_timedsend` and `mq_timedreceive` take.
+fn realtime_deadline(within: std::time::Duration) -> libc::timespec {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        + within;
+    libc::timespec {
+        tv_sec: at.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: at.subsec_nanos() as libc::c_long,
+    }
+}
+
+/// `mq_timedsend`: sends `message` (priority 0), waiting at most `within` for room in the
+/// queue (`ETIMEDOUT` then). nix wraps `mq_send` only, which could wait forever.
+pub fn mq_send_within(
+    queue: &nix::mqueue::MqdT,
+    message: &[u8],
+    within: std::time::Duration,
+) -> nix::Result<()> {
+    let deadline = realtime_deadline(within);
+    // SAFETY: the descriptor is an open queue owned by `queue`; the kernel reads
+    // `message.len()` bytes from the slice and one timespec from `deadline`, both alive for
+    // the call.
+    let r = unsafe {
+        libc::mq_timedsend(
+            queue.as_raw_fd(),
+            message.as_ptr().cast(),
+            message.len(),
+            0,
+            &deadline,
+        )
+    };
+    Errno::result(r).map(drop)
+}
+
+/// `mq_timedreceive`: receives the oldest message into `buffer` (which must hold the queue's
+/// `mq_msgsize`), waiting at most `within` (`ETIMEDOUT` then). Returns its length.
+pub fn mq_receive_within(
+    queue: &nix::mqueue::MqdT,
+    buffer: &mut [u8],
+    within: std::time::Duration,
+) -> nix::Result<usize> {
+    let deadline = realtime_deadline(within);
+    // SAFETY: the kernel writes at most `buffer.len()` bytes into the slice, which is
+    // borrowed mutably for the call; the priority pointer may be null; `deadline` is alive.
+    let r = unsafe {
+        libc::mq_timedreceive(
+            queue.as_raw_fd(),
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            std::ptr::null_mut(),
+            &deadline,
+        )
+    };
+    Errno::result(r).map(|n| n as usize)
 }

@@ -14,6 +14,29 @@ use super::state::WaitOn;
 use super::syscalls::{After, CallResult, Errno, Flow, Wakeup};
 use std::sync::Arc;
 
+/// What a message-passing call comes to.
+enum Outcome {
+    /// It returns `result` (`peer`: the process it took a message from or handed one to), and
+    /// then sets off `after`.
+    Returns {
+        result: CallResult,
+        peer: Option<Pid>,
+        after: After,
+    },
+    /// It blocks.
+    Blocks(WaitOn, Reason),
+}
+
+impl Outcome {
+    fn returns(result: CallResult) -> Outcome {
+        Outcome::Returns {
+            result,
+            peer: None,
+            after: After::Nothing,
+        }
+    }
+}
+
 impl Kernel {
     /// Executes a message-passing step of the running process `pid`.
     pub(super) fn message_call(
@@ -22,85 +45,88 @@ impl Kernel {
         step: &Step,
         sink: &mut impl EventSink,
     ) -> Flow {
-        let mut peer = None;
-        let (result, wait, after) = match *step {
-            Step::Mailbox { object, capacity } => (
-                self.create_mailbox(pid, object, capacity),
-                None,
-                After::Nothing,
-            ),
-            Step::Destroy { object } => (self.destroy_mailbox(object), None, After::Nothing),
-            Step::Send { to, ref text, wait } => match self.queue_of(pid, to) {
-                Err(e) => (CallResult::err(e), None, After::Nothing),
-                Ok(object) => {
-                    let message = Message {
-                        from: pid,
-                        text: text.clone(),
-                    };
-                    let queue = self.queue(to);
-                    match queue.send(message.clone()) {
-                        Sent::Handed(receiver) => {
-                            peer = Some(receiver);
-                            let woken = delivery(receiver, object, &message);
-                            (CallResult::ok(0), None, After::Wake(vec![woken]))
-                        }
-                        Sent::Queued => (CallResult::ok(0), None, After::Nothing),
-                        Sent::NoRoom if wait => {
-                            let rendezvous = queue.capacity == Capacity::Zero;
-                            queue.sending.push_back(message);
-                            let reason = Reason::WaitsToSend { object, rendezvous };
-                            (
-                                CallResult::ok(0),
-                                Some((WaitOn::Send { object }, reason)),
-                                After::Nothing,
-                            )
-                        }
-                        Sent::NoRoom => (CallResult::err(Errno::EAGAIN), None, After::Nothing),
-                    }
-                }
-            },
-            Step::Receive { from, wait } => match self.queue_of(pid, from) {
-                Err(e) => (CallResult::err(e), None, After::Nothing),
-                Ok(object) => {
-                    let queue = self.queue(from);
-                    match queue.receive() {
-                        Received::Got(message, woken) => {
-                            peer = Some(message.from);
-                            let after = match woken {
-                                Some(sender) => After::Wake(vec![Wakeup {
-                                    pid: sender,
-                                    result: CallResult::ok(0),
-                                    reason: Reason::SendReturns { object },
-                                }]),
-                                None => After::Nothing,
-                            };
-                            (received(&message), None, after)
-                        }
-                        Received::Nothing if wait => {
-                            queue.receiving.push_back(pid);
-                            let reason = Reason::WaitsToReceive { object };
-                            (
-                                CallResult::ok(0),
-                                Some((WaitOn::Receive { object }, reason)),
-                                After::Nothing,
-                            )
-                        }
-                        Received::Nothing => (CallResult::err(Errno::EAGAIN), None, After::Nothing),
-                    }
-                }
-            },
+        let outcome = match *step {
+            Step::Mailbox { object, capacity } => {
+                Outcome::returns(self.create_mailbox(pid, object, capacity))
+            }
+            Step::Destroy { object } => Outcome::returns(self.destroy_mailbox(object)),
+            Step::Send { to, ref text, wait } => self.send(pid, to, text, wait),
+            Step::Receive { from, wait } => self.receive(pid, from, wait),
             _ => unreachable!("only message-passing steps come here"),
         };
-        match wait {
-            Some((on, reason)) => {
+        match outcome {
+            Outcome::Blocks(on, reason) => {
                 self.report_call(pid, step, None, None, sink);
-                Flow::Blocks(on, reason, after)
+                Flow::Blocks(on, reason, After::Nothing)
             }
-            None => {
+            Outcome::Returns {
+                result,
+                peer,
+                after,
+            } => {
                 self.report_call(pid, step, peer, Some(result), sink);
                 self.follow(after, sink);
                 Flow::Returned
             }
+        }
+    }
+
+    /// `send` (`wait`) or `try-send`.
+    fn send(&mut self, pid: Pid, to: Peer, text: &Arc<str>, wait: bool) -> Outcome {
+        let object = match self.queue_of(pid, to) {
+            Ok(object) => object,
+            Err(e) => return Outcome::returns(CallResult::err(e)),
+        };
+        let message = Message {
+            from: pid,
+            text: text.clone(),
+        };
+        let queue = self.queue(to);
+        match queue.send(message.clone()) {
+            Sent::Handed(receiver) => Outcome::Returns {
+                result: CallResult::ok(0),
+                peer: Some(receiver),
+                after: After::Wake(vec![delivery(receiver, object, &message)]),
+            },
+            Sent::Queued => Outcome::returns(CallResult::ok(0)),
+            Sent::NoRoom if wait => {
+                let rendezvous = queue.capacity == Capacity::Zero;
+                queue.sending.push_back(message);
+                let reason = Reason::WaitsToSend { object, rendezvous };
+                Outcome::Blocks(WaitOn::Send { object }, reason)
+            }
+            Sent::NoRoom => Outcome::returns(CallResult::err(Errno::EAGAIN)),
+        }
+    }
+
+    /// `receive` (`wait`) or `try-receive`.
+    fn receive(&mut self, pid: Pid, from: Peer, wait: bool) -> Outcome {
+        let object = match self.queue_of(pid, from) {
+            Ok(object) => object,
+            Err(e) => return Outcome::returns(CallResult::err(e)),
+        };
+        let queue = self.queue(from);
+        match queue.receive() {
+            Received::Got(message, woken) => Outcome::Returns {
+                result: received(&message),
+                peer: Some(message.from),
+                after: match woken {
+                    Some(sender) => After::Wake(vec![Wakeup {
+                        pid: sender,
+                        result: CallResult::ok(0),
+                        reason: Reason::SendReturns { object },
+                    }]),
+                    None => After::Nothing,
+                },
+            },
+            Received::Nothing if wait => {
+                queue.receiving.push_back(pid);
+                Outcome::Blocks(
+                    WaitOn::Receive { object },
+                    Reason::WaitsToReceive { object },
+                )
+            }
+            Received::Nothing => Outcome::returns(CallResult::err(Errno::EAGAIN)),
         }
     }
 

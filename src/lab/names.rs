@@ -54,6 +54,11 @@ pub fn mq_name(pid: i32, object: &str) -> String {
     format!("/{PREFIX}{pid}-mq-{}", safe(object))
 }
 
+/// The POSIX name of the queue carrying a link's messages from `from` to `to`.
+pub fn link_mq_name(pid: i32, from: &str, to: &str) -> String {
+    mq_name(pid, &format!("link-{from}-{to}"))
+}
+
 /// The file in a run's directory listing its message queues: unless `/dev/mqueue` is mounted
 /// they can't be listed, so a later run sweeping this one reads their names here.
 const MQ_LIST: &str = "mqueues";

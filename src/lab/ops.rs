@@ -123,8 +123,9 @@ impl Lab {
             } => {
                 let name = object(o);
                 let capacity = real_capacity(*capacity)?;
+                let mq = names::mq_name(self.twins.me.as_raw(), &name);
                 Op::Mailbox {
-                    queue: self.mq_ref(&name, &name, capacity, false)?,
+                    queue: self.mq_ref(&name, mq, capacity, false)?,
                 }
             }
             Step::Send { to, text, wait } => Op::MqSend {
@@ -155,17 +156,19 @@ impl Lab {
                     // Never made: the real open fails with ENOENT as the model's did.
                     _ => 1,
                 };
-                self.mq_ref(&name, &name, capacity, false)
+                let mq = names::mq_name(self.twins.me.as_raw(), &name);
+                self.mq_ref(&name, mq, capacity, false)
             }
             Peer::Process { link, forward, .. } => {
                 let capacity = real_capacity(self.kernel.config().link_capacity)?;
-                let link = self.names.object(link);
-                let [a, b] = link.split('↔').collect::<Vec<_>>()[..] else {
-                    return Err(format!("{link} is not a link's name"));
+                // The model made the link when it ran the step.
+                let Some(Object::Link(l)) = self.kernel.objects().get(link as usize) else {
+                    return Err("not made for real: the model has no such link".into());
                 };
+                let [a, b] = l.ends.map(|e| self.names.spec(e));
                 let (from, to) = if forward { (a, b) } else { (b, a) };
-                let name = format!("{from}→{to}");
-                self.mq_ref(&name, &format!("link-{from}-{to}"), capacity, true)
+                let mq = names::link_mq_name(self.twins.me.as_raw(), &from, &to);
+                self.mq_ref(&format!("{from}→{to}"), mq, capacity, true)
             }
         }
     }
@@ -174,11 +177,10 @@ impl Lab {
     fn mq_ref(
         &mut self,
         name: &str,
-        key: &str,
+        mq: String,
         capacity: u32,
         create: bool,
     ) -> Result<MqRef, String> {
-        let mq = names::mq_name(self.twins.me.as_raw(), key);
         if !self.twins.mq.contains(&mq) {
             names::record_mq(&self.twins.dir, &mq).map_err(|e| {
                 format!("not made for real: the queue's name could not be noted ({e})")

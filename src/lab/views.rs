@@ -10,6 +10,7 @@ use super::protocol::Op;
 use super::record::{HELPER_NAME, ObjectView, RealProcess, SimProcess};
 use super::twins::Fate;
 use crate::kernel::ipc::{Object, ObjectKind};
+use crate::kernel::message::Link;
 use crate::kernel::{Names, Pid};
 use std::collections::HashMap;
 
@@ -143,31 +144,10 @@ impl Lab {
                     ObjectKind::Mailbox => {
                         real_queue(&names::mq_name(self.twins.me.as_raw(), &name))
                     }
-                    ObjectKind::Link => {
-                        let me = self.twins.me.as_raw();
-                        let directions: Vec<(String, Option<u64>)> = name
-                            .split('↔')
-                            .zip(name.split('↔').rev())
-                            .map(|(from, to)| {
-                                let (text, n) =
-                                    real_queue(&names::mq_name(me, &format!("link-{from}-{to}")));
-                                (
-                                    format!(
-                                        "{from}→{to}: {}",
-                                        text.unwrap_or_else(|| "not made".into())
-                                    ),
-                                    n,
-                                )
-                            })
-                            .collect();
-                        let count = directions.iter().filter_map(|d| d.1).reduce(|a, b| a + b);
-                        let text = directions
-                            .into_iter()
-                            .map(|d| d.0)
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        (count.is_some().then_some(text), count)
-                    }
+                    ObjectKind::Link => match object {
+                        Object::Link(l) => self.real_link(l),
+                        _ => (None, None),
+                    },
                     // Opening a FIFO to measure it could complete someone's open: not then.
                     ObjectKind::Fifo if opening => (None, None),
                     _ => match self.real_bytes(&name) {
@@ -185,6 +165,20 @@ impl Lab {
                 }
             })
             .collect()
+    }
+
+    /// The two real queues of a link, one per direction: the text and their messages.
+    fn real_link(&self, link: &Link) -> (Option<String>, Option<u64>) {
+        let me = self.twins.me.as_raw();
+        let [a, b] = link.ends.map(|e| self.names.spec(e));
+        let directions = [(&a, &b), (&b, &a)].map(|(from, to)| {
+            let (text, n) = real_queue(&names::link_mq_name(me, from, to));
+            let text = text.unwrap_or_else(|| "not made".into());
+            (format!("{from}→{to}: {text}"), n)
+        });
+        let count = directions.iter().filter_map(|d| d.1).reduce(|x, y| x + y);
+        let text = directions.map(|d| d.0).join("; ");
+        (count.is_some().then_some(text), count)
     }
 
     /// Bytes waiting in the pipe or FIFO `name`, through any twin that holds it open.

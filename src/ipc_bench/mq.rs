@@ -11,10 +11,13 @@ use super::channel::{Channel, LOOK_EVERY, Watch, retry};
 use super::names::mq_names;
 use super::runner::{Named, Session};
 use super::table::bytes;
-use crate::lab::sys::{mq_receive_within, mq_send_within};
+use crate::lab::sys::mq_send_within;
 use nix::errno::Errno;
-use nix::mqueue::{MQ_OFlag, MqAttr, MqdT, mq_close, mq_getattr, mq_open, mq_unlink};
+use nix::mqueue::{
+    MQ_OFlag, MqAttr, MqdT, mq_close, mq_getattr, mq_open, mq_timedreceive, mq_unlink,
+};
 use nix::sys::stat::Mode;
+use nix::sys::time::TimeSpec;
 use std::io;
 use std::process::Stdio;
 
@@ -40,6 +43,20 @@ impl Drop for Queue {
             let _ = mq_close(q);
         }
     }
+}
+
+/// `mq_timedreceive` giving up `within` from now (the call takes a `CLOCK_REALTIME` instant).
+fn receive_within(rx: &MqdT, buf: &mut [u8], within: std::time::Duration) -> nix::Result<usize> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut priority = 0;
+    mq_timedreceive(
+        rx,
+        buf,
+        &mut priority,
+        &TimeSpec::from_duration(now + within),
+    )
 }
 
 /// Both queues, as one side uses them.
@@ -70,7 +87,7 @@ impl Channel for Queues {
         let direct = want >= self.message_max;
         loop {
             let target: &mut [u8] = if direct { &mut *buf } else { &mut self.spare };
-            match retry(|| mq_receive_within(rx, target, LOOK_EVERY)) {
+            match retry(|| receive_within(rx, target, LOOK_EVERY)) {
                 Ok(n) if n == want => {
                     if !direct {
                         buf.copy_from_slice(&self.spare[..n]);

@@ -13,6 +13,7 @@ use super::channel::{Channel, LOOK_EVERY, Watch};
 use super::names::shm_name;
 use super::runner::{Named, Session};
 use super::table::bytes;
+use crate::lab::shared_bytes::{load_bytes, store_bytes};
 use crate::lab::sys::{SharedWords, futex_wait_for, futex_wake};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -144,35 +145,6 @@ fn publish(word: &AtomicU32, value: u32, sleepers: &AtomicU32) {
     }
 }
 
-fn copy_in(words: &[AtomicU32], data: &[u8]) {
-    let mut fours = data.chunks_exact(4);
-    for (word, four) in words.iter().zip(&mut fours) {
-        word.store(
-            u32::from_le_bytes(four.try_into().unwrap_or_default()),
-            Relaxed,
-        );
-    }
-    let rest = fours.remainder();
-    if !rest.is_empty() {
-        let mut last = [0u8; 4];
-        last[..rest.len()].copy_from_slice(rest);
-        words[data.len() / 4].store(u32::from_le_bytes(last), Relaxed);
-    }
-}
-
-fn copy_out(words: &[AtomicU32], buf: &mut [u8]) {
-    let len = buf.len();
-    let mut fours = buf.chunks_exact_mut(4);
-    for (word, four) in words.iter().zip(&mut fours) {
-        four.copy_from_slice(&word.load(Relaxed).to_le_bytes());
-    }
-    let rest = fours.into_remainder();
-    if !rest.is_empty() {
-        let n = rest.len();
-        rest.copy_from_slice(&words[len / 4].load(Relaxed).to_le_bytes()[..n]);
-    }
-}
-
 impl Channel for Rings {
     fn send(&mut self, data: &[u8], watch: &Watch) -> io::Result<()> {
         let (w, l, ring) = (self.map.words(), self.layout, self.tx);
@@ -189,7 +161,7 @@ impl Channel for Rings {
             )?;
             let slot = l.slot(ring, head);
             w[slot].store(piece.len() as u32, Relaxed);
-            copy_in(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
+            store_bytes(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
             publish(
                 &w[ring + HEAD],
                 head.wrapping_add(1),
@@ -219,7 +191,7 @@ impl Channel for Rings {
                     "a slot holds a message of another length than expected",
                 ));
             }
-            copy_out(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
+            load_bytes(&w[slot + SLOT_HEADER..slot + l.slot_words], piece);
             publish(
                 &w[ring + TAIL],
                 tail.wrapping_add(1),
@@ -294,18 +266,6 @@ pub fn peer(owner: i32, chunk: usize) -> io::Result<Box<dyn Channel>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bytes_go_through_words_unchanged() {
-        let words: Vec<AtomicU32> = (0..4).map(|_| AtomicU32::new(0)).collect();
-        for len in 0..=16 {
-            let data: Vec<u8> = (1..=len as u8).collect();
-            copy_in(&words, &data);
-            let mut back = vec![0u8; len];
-            copy_out(&words, &mut back);
-            assert_eq!(back, data);
-        }
-    }
 
     #[test]
     fn layout_keeps_rings_and_slots_apart() {

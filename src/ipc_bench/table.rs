@@ -5,6 +5,7 @@
 
 use super::Mechanism;
 use super::stats::Latency;
+use crate::report::text::wrap_paragraph;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -204,29 +205,7 @@ pub fn method_text(m: &Method) -> String {
     ];
     let mut out = String::new();
     for sentence in sentences {
-        out.push_str(&wrap(&sentence, 96));
-    }
-    out
-}
-
-/// Words of `text` on lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push_str(&line);
-        out.push('\n');
+        out.push_str(&wrap_paragraph(&sentence, 96));
     }
     out
 }
@@ -330,6 +309,6 @@ mod tests {
     fn grouping_and_wrapping() {
         assert_eq!(grouped(1234567.4), "1,234,567");
         assert_eq!(grouped(999.0), "999");
-        assert_eq!(wrap("a bb ccc", 4), "a bb\nccc\n");
+        assert_eq!(wrap_paragraph("a bb ccc", 4), "a bb\nccc\n");
     }
 }

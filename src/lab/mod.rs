@@ -38,6 +38,8 @@ mod ops;
 #[cfg(target_os = "linux")]
 pub mod ring;
 #[cfg(target_os = "linux")]
+pub mod shared_bytes;
+#[cfg(target_os = "linux")]
 pub mod sys;
 #[cfg(target_os = "linux")]
 mod teardown;

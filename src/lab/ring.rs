@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+use super::shared_bytes::store_bytes;
 use super::sys::{SharedWords, futex_wait, futex_wake};
 use std::sync::atomic::Ordering::{Acquire, Release, SeqCst};
 
@@ -63,11 +64,7 @@ pub fn produce(ring: &SharedWords, item: &[u8]) {
             let slot = &w[slot_range(next_in)];
             let item = &item[..item.len().min(ITEM_MAX)];
             slot[0].store(item.len() as u32, Release);
-            for (i, chunk) in item.chunks(4).enumerate() {
-                let mut bytes = [0u8; 4];
-                bytes[..chunk.len()].copy_from_slice(chunk);
-                slot[1 + i].store(u32::from_le_bytes(bytes), Release);
-            }
+            store_bytes(&slot[1..], item);
             w[IN].store((next_in + 1) % slots, Release);
             unlock(ring);
             futex_wake(&w[IN], i32::MAX);

@@ -216,7 +216,7 @@ pub fn futex_wait_for(word: &AtomicU32, expected: u32, timeout: std::time::Durat
 }
 
 /// The `CLOCK_REALTIME` instant `within` from now, as the absolute deadline that
-/// `mq_timedsend` and `mq_timedreceive` take.
+/// `mq_timedsend` takes.
 fn realtime_deadline(within: std::time::Duration) -> libc::timespec {
     let at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -229,7 +229,8 @@ fn realtime_deadline(within: std::time::Duration) -> libc::timespec {
 }
 
 /// `mq_timedsend`: sends `message` (priority 0), waiting at most `within` for room in the
-/// queue (`ETIMEDOUT` then). nix wraps `mq_send` only, which could wait forever.
+/// queue (`ETIMEDOUT` then). nix wraps `mq_send` only, which could wait forever (it does wrap
+/// `mq_timedreceive`, which the receiving side uses).
 pub fn mq_send_within(
     queue: &nix::mqueue::MqdT,
     message: &[u8],
@@ -249,26 +250,4 @@ pub fn mq_send_within(
         )
     };
     Errno::result(r).map(drop)
-}
-
-/// `mq_timedreceive`: receives the oldest message into `buffer` (which must hold the queue's
-/// `mq_msgsize`), waiting at most `within` (`ETIMEDOUT` then). Returns its length.
-pub fn mq_receive_within(
-    queue: &nix::mqueue::MqdT,
-    buffer: &mut [u8],
-    within: std::time::Duration,
-) -> nix::Result<usize> {
-    let deadline = realtime_deadline(within);
-    // SAFETY: the kernel writes at most `buffer.len()` bytes into the slice, which is
-    // borrowed mutably for the call; the priority pointer may be null; `deadline` is alive.
-    let r = unsafe {
-        libc::mq_timedreceive(
-            queue.as_raw_fd(),
-            buffer.as_mut_ptr().cast(),
-            buffer.len(),
-            std::ptr::null_mut(),
-            &deadline,
-        )
-    };
-    Errno::result(r).map(|n| n as usize)
 }

@@ -42,25 +42,32 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 pub fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     for paragraph in text.split("\n\n") {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                out.push_str(&line);
-                out.push('\n');
-                line.clear();
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        out.push_str(&wrap_paragraph(paragraph, width));
         out.push('\n');
     }
     out.pop();
+    out
+}
+
+/// The words of `text` on lines of at most `width` columns, each line ending in a newline.
+pub fn wrap_paragraph(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 

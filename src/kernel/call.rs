@@ -22,6 +22,16 @@ pub enum Errno {
     EEXIST = 17,
     /// Broken pipe: nobody can ever read what is written.
     EPIPE = 32,
+    /// A socket with nowhere to send: a UDP server that has heard from no client yet.
+    EDESTADDRREQ = 89,
+    /// Address already in use: another socket listens on that name.
+    EADDRINUSE = 98,
+    /// Connection reset: the server closed its listening socket before accepting it.
+    ECONNRESET = 104,
+    /// The socket is not connected (a stream's listening socket carries no data).
+    ENOTCONN = 107,
+    /// Connection refused: nobody listens there.
+    ECONNREFUSED = 111,
 }
 
 impl Errno {
@@ -35,6 +45,11 @@ impl Errno {
             Errno::EAGAIN => "EAGAIN",
             Errno::EEXIST => "EEXIST",
             Errno::EPIPE => "EPIPE",
+            Errno::EDESTADDRREQ => "EDESTADDRREQ",
+            Errno::EADDRINUSE => "EADDRINUSE",
+            Errno::ECONNRESET => "ECONNRESET",
+            Errno::ENOTCONN => "ENOTCONN",
+            Errno::ECONNREFUSED => "ECONNREFUSED",
         }
     }
 }

@@ -186,6 +186,18 @@ pub enum Reason {
     SendReturns { object: ObjectId },
     /// A blocked `receive` returned with a message from `from`.
     ReceiveReturns { object: ObjectId, from: Pid },
+    /// `accept` found no connection waiting: waits for a client.
+    WaitsToAccept { object: ObjectId },
+    /// A blocked `accept` returned: `client` connected.
+    Accepted { object: ObjectId, client: Pid },
+    /// `recv` found nothing to read: waits for the peer to send.
+    WaitsToRecv { object: ObjectId },
+    /// A blocked `recv` returned with `bytes` bytes (0: the peer closed, end of file).
+    RecvReturns { object: ObjectId, bytes: u32 },
+    /// A blocked `recv` failed: the server closed its listening socket before accepting.
+    ConnectionReset { object: ObjectId },
+    /// A datagram went to a socket nobody reads: UDP drops it without a word.
+    DatagramLost { object: ObjectId },
 }
 
 /// A change of state.

@@ -4,6 +4,7 @@
 //! the table; exec keeps it.
 
 use super::program::{End, ObjectId, Stream};
+use super::socket::SocketEnd;
 use serde::Serialize;
 
 /// A file descriptor number.
@@ -34,6 +35,13 @@ pub enum Open {
     Mailbox {
         /// The mailbox.
         object: ObjectId,
+    },
+    /// A socket: the listening one or one side of a connection.
+    Socket {
+        /// The socket's scenario object.
+        object: ObjectId,
+        /// Which of its sockets.
+        end: SocketEnd,
     },
 }
 
@@ -92,8 +100,12 @@ impl FdTable {
         old
     }
 
-    /// The named descriptor of `object` (for a pipe or FIFO: of that end).
+    /// The named descriptor of `object` (for a pipe or FIFO: of that end; for a socket, the
+    /// one [`socket`](Self::socket) picks).
     pub fn named(&self, object: ObjectId, end: Option<End>) -> Option<Fd> {
+        if let Some((fd, _)) = self.socket(object) {
+            return Some(fd);
+        }
         self.iter().find_map(|(fd, open)| match open {
             Open::End {
                 object: o,
@@ -102,6 +114,31 @@ impl FdTable {
             } if o == object && end.is_none_or(|want| want == e) => Some(fd),
             Open::Ring { object: o } | Open::Mailbox { object: o } if o == object => Some(fd),
             _ => None,
+        })
+    }
+
+    /// The descriptor a scenario's socket name stands for in this process: its newest
+    /// connection (the one `accept` or `connect` made last), or else the listening socket.
+    pub fn socket(&self, object: ObjectId) -> Option<(Fd, SocketEnd)> {
+        let rank = |end: SocketEnd| match end {
+            SocketEnd::Listener => 0,
+            SocketEnd::Server(c) | SocketEnd::Client(c) => u64::from(c) + 1,
+        };
+        self.iter()
+            .filter_map(|(fd, open)| match open {
+                Open::Socket { object: o, end } if o == object => Some((fd, end)),
+                _ => None,
+            })
+            .max_by_key(|&(_, end)| rank(end))
+    }
+
+    /// True if this process holds the listening socket of `object`.
+    pub fn listens_on(&self, object: ObjectId) -> bool {
+        self.iter().any(|(_, open)| {
+            open == Open::Socket {
+                object,
+                end: SocketEnd::Listener,
+            }
         })
     }
 

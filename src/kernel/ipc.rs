@@ -6,6 +6,7 @@
 use super::ids::Pid;
 use super::message::{Link, Mailbox};
 use super::program::{End, ObjectId};
+use super::socket::{Socket, Transport};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -24,6 +25,30 @@ pub enum ObjectKind {
     Mailbox,
     /// The link of direct communication between two processes.
     Link,
+    /// A TCP socket on 127.0.0.1.
+    TcpSocket,
+    /// A UDP socket on 127.0.0.1.
+    UdpSocket,
+    /// A Unix-domain stream socket.
+    UnixSocket,
+}
+
+impl ObjectKind {
+    /// The kind of a socket of `transport`.
+    pub fn socket(transport: Transport) -> ObjectKind {
+        match transport {
+            Transport::Tcp => ObjectKind::TcpSocket,
+            Transport::Udp => ObjectKind::UdpSocket,
+            Transport::Unix => ObjectKind::UnixSocket,
+        }
+    }
+
+    /// The transport of a socket kind; `None` for every other kind.
+    pub fn transport(self) -> Option<Transport> {
+        Transport::ALL
+            .into_iter()
+            .find(|&t| ObjectKind::socket(t) == self)
+    }
 }
 
 /// A named object as the scenario declares it.
@@ -169,6 +194,8 @@ pub enum Object {
     Mailbox(Mailbox),
     /// A link between two processes.
     Link(Link),
+    /// A socket and its connections.
+    Socket(Socket),
 }
 
 /// The id and state of every named object.

@@ -14,8 +14,8 @@ use super::state::WaitOn;
 use super::syscalls::{After, CallResult, Errno, Flow, Wakeup};
 use std::sync::Arc;
 
-/// What a message-passing call comes to.
-enum Outcome {
+/// What a message-passing or socket call comes to.
+pub(super) enum Outcome {
     /// It returns `result` (`peer`: the process it took a message from or handed one to), and
     /// then sets off `after`.
     Returns {
@@ -28,7 +28,8 @@ enum Outcome {
 }
 
 impl Outcome {
-    fn returns(result: CallResult) -> Outcome {
+    /// It returns `result` and sets off nothing.
+    pub(super) fn returns(result: CallResult) -> Outcome {
         Outcome::Returns {
             result,
             peer: None,
@@ -54,6 +55,17 @@ impl Kernel {
             Step::Receive { from, wait } => self.receive(pid, from, wait),
             _ => unreachable!("only message-passing steps come here"),
         };
+        self.finish(pid, step, outcome, sink)
+    }
+
+    /// Tells the call and what it came to, then whatever it set off.
+    pub(super) fn finish(
+        &mut self,
+        pid: Pid,
+        step: &Step,
+        outcome: Outcome,
+        sink: &mut impl EventSink,
+    ) -> Flow {
         match outcome {
             Outcome::Blocks(on, reason) => {
                 self.report_call(pid, step, None, None, sink);

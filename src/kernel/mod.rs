@@ -34,6 +34,8 @@ pub mod random;
 mod rotation;
 pub mod scheduler;
 mod shared_memory;
+pub mod socket;
+mod sockets;
 pub mod state;
 pub mod syscalls;
 mod timers;

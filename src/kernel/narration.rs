@@ -4,6 +4,7 @@
 use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
 use super::program::{Channel, ObjectId, Peer, SpecIndex, Step, Stream};
+use super::socket::Transport;
 use super::state::WaitOn;
 use super::syscalls::{Call, CallResult};
 
@@ -381,6 +382,35 @@ impl Reason {
                 p(from),
                 names.object(object)
             ),
+            Reason::WaitsToAccept { object } => format!(
+                "accepts on {}, where no client has connected yet: waits for one",
+                names.object(object)
+            ),
+            Reason::Accepted { object, client } => format!(
+                "{} connected to {}: the accept returns its connection",
+                p(client),
+                names.object(object)
+            ),
+            Reason::WaitsToRecv { object } => format!(
+                "receives on {}, which has nothing to read: waits for the other side to send",
+                names.object(object)
+            ),
+            Reason::RecvReturns { object, bytes: 0 } => format!(
+                "the other side closed its end of {}: the recv returns 0 (end of file)",
+                names.object(object)
+            ),
+            Reason::RecvReturns { object, bytes } => format!(
+                "{bytes} bytes arrived on {}: the recv returns them",
+                names.object(object)
+            ),
+            Reason::ConnectionReset { object } => format!(
+                "the server closed {} without accepting this connection: the recv fails (ECONNRESET)",
+                names.object(object)
+            ),
+            Reason::DatagramLost { object } => format!(
+                "nobody reads {}: UDP drops the datagram and the sender is not told",
+                names.object(object)
+            ),
         }
     }
 }
@@ -432,6 +462,18 @@ impl Call {
                     (Step::Receive { .. }, Some(from)) => text.push_str(&format!(" (from {from})")),
                     (Step::Send { .. }, Some(to)) => {
                         text.push_str(&format!(" ({to} was waiting and takes it)"));
+                    }
+                    (Step::Accept { .. }, Some(client)) => {
+                        text.push_str(&format!(" (from {client})"));
+                    }
+                    (Step::Connect { .. }, Some(server)) => {
+                        text.push_str(&format!(" ({server} was waiting in accept)"));
+                    }
+                    (Step::SocketRecv { .. }, _) if result.ret == 0 && result.errno.is_none() => {
+                        text.push_str(" (end of file)");
+                    }
+                    (Step::SocketRecv { .. }, Some(from)) => {
+                        text.push_str(&format!(" (from {from})"));
                     }
                     _ => {}
                 }
@@ -504,6 +546,26 @@ impl Call {
                 format!("{verb}({})", peer(from))
             }
             Step::Destroy { object: o } => format!("destroy_mailbox({})", object(*o)),
+            Step::Listen {
+                object: o,
+                transport,
+            } => {
+                let kind = match transport {
+                    Transport::Tcp => "AF_INET, SOCK_STREAM",
+                    Transport::Udp => "AF_INET, SOCK_DGRAM",
+                    Transport::Unix => "AF_UNIX, SOCK_STREAM",
+                };
+                let listen = if transport.is_stream() {
+                    " + listen"
+                } else {
+                    ""
+                };
+                format!("socket({kind}) + bind({}){listen}", object(*o))
+            }
+            Step::Accept { object: o } => format!("accept({})", object(*o)),
+            Step::Connect { object: o, .. } => format!("socket + connect({})", object(*o)),
+            Step::SocketSend { object: o, text } => format!("send({}, {text:?})", object(*o)),
+            Step::SocketRecv { object: o, max } => format!("recv({}, {max})", object(*o)),
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
         }
     }
@@ -523,6 +585,8 @@ impl WaitOn {
             WaitOn::Ring { object, .. } => format!("ring {}", names.object(object)),
             WaitOn::Send { object } => format!("send {}", names.object(object)),
             WaitOn::Receive { object } => format!("receive {}", names.object(object)),
+            WaitOn::Accept { object } => format!("accept {}", names.object(object)),
+            WaitOn::Recv { object } => format!("recv {}", names.object(object)),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::ids::{DeviceId, Tick};
 use super::message::Capacity;
+use super::socket::Transport;
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
@@ -318,6 +319,40 @@ pub enum Step {
         /// The mailbox.
         object: ObjectId,
     },
+    /// Make a socket, bind it to the scenario's name and listen on it (UDP: bind only).
+    Listen {
+        /// The socket.
+        object: ObjectId,
+        /// TCP, UDP or Unix.
+        transport: Transport,
+    },
+    /// Take the oldest connection made to a listening socket; waits while there is none.
+    Accept {
+        /// The socket.
+        object: ObjectId,
+    },
+    /// Connect to the socket a server listens on (UDP: only say where datagrams go).
+    Connect {
+        /// The socket.
+        object: ObjectId,
+        /// TCP, UDP or Unix, as the server's `listen` says.
+        transport: Transport,
+    },
+    /// Send text on the process's newest connection of a socket (UDP: one datagram).
+    SocketSend {
+        /// The socket.
+        object: ObjectId,
+        /// What.
+        text: Arc<str>,
+    },
+    /// Receive up to `max` bytes on the process's newest connection of a socket (UDP: one
+    /// datagram); waits while there is nothing and the peer may still send.
+    SocketRecv {
+        /// The socket.
+        object: ObjectId,
+        /// At most this many bytes.
+        max: u32,
+    },
 }
 
 impl Step {
@@ -336,6 +371,8 @@ impl Step {
                 | Step::Shm { .. }
                 | Step::Mailbox { .. }
                 | Step::Destroy { .. }
+                | Step::Listen { .. }
+                | Step::Connect { .. }
         )
     }
 
@@ -501,6 +538,14 @@ impl Step {
                 format!("{verb} {}", peer(from))
             }
             Step::Destroy { object: o } => format!("destroy {}", object(*o)),
+            Step::Listen {
+                object: o,
+                transport,
+            } => format!("listen {} {}", object(*o), transport.word()),
+            Step::Accept { object: o } => format!("accept {}", object(*o)),
+            Step::Connect { object: o, .. } => format!("connect {}", object(*o)),
+            Step::SocketSend { object: o, text } => format!("send {} {text:?}", object(*o)),
+            Step::SocketRecv { object: o, max } => format!("recv {} {max}", object(*o)),
         }
     }
 }

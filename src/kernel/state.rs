@@ -51,6 +51,16 @@ pub enum WaitOn {
         /// The mailbox or link.
         object: ObjectId,
     },
+    /// `accept` on a socket nobody has connected to yet.
+    Accept {
+        /// The socket.
+        object: ObjectId,
+    },
+    /// `recv` on a socket with nothing to read.
+    Recv {
+        /// The socket.
+        object: ObjectId,
+    },
 }
 
 /// The state of a simulated process.

@@ -74,6 +74,14 @@ impl Kernel {
         {
             return self.message_call(pid, step, sink);
         }
+        if let Step::Listen { .. }
+        | Step::Accept { .. }
+        | Step::Connect { .. }
+        | Step::SocketSend { .. }
+        | Step::SocketRecv { .. } = step
+        {
+            return self.socket_call(pid, step, sink);
+        }
         let (result, after) = match *step {
             Step::Pipe { object } => (Some(self.pipe(pid, object)), After::Nothing),
             Step::Mkfifo { object } => match self.objects[object as usize] {
@@ -164,6 +172,7 @@ impl Kernel {
                     self.complete(w.pid, w.result, w.reason, sink);
                 }
             }
+            After::Note(pid, reason) => self.note(pid, reason, sink),
         }
     }
 
@@ -452,6 +461,7 @@ impl Kernel {
                 }
             }
             Open::Mailbox { object } => self.mailbox_released(object),
+            Open::Socket { object, end } => self.socket_released(object, end, sink),
             Open::Terminal | Open::Ring { .. } => {}
         }
     }
@@ -467,6 +477,7 @@ impl Kernel {
                         m.users += 1;
                     }
                 }
+                Open::Socket { object, end } => self.socket_inherited(object, end),
                 Open::Terminal | Open::Ring { .. } => {}
             }
         }
@@ -486,6 +497,7 @@ impl Kernel {
                     r.producing.retain(|p| p.0 != pid);
                     r.consuming.retain(|&p| p != pid);
                 }
+                Object::Socket(s) => s.forget(pid),
                 Object::Absent | Object::Mailbox(_) | Object::Link(_) => {}
             }
         }
@@ -505,6 +517,9 @@ impl Kernel {
             WaitOn::Send { object } | WaitOn::Receive { object } => {
                 return self.waits_for_message(pid, object);
             }
+            WaitOn::Accept { object } | WaitOn::Recv { object } => {
+                return matches!(&self.objects[object as usize], Object::Socket(s) if s.holds(pid));
+            }
             _ => return false,
         };
         match &self.objects[object as usize] {
@@ -514,7 +529,7 @@ impl Kernel {
                 _ => c.opening.iter().any(|o| o.0 == pid),
             },
             Object::Ring(r) => r.producing.iter().any(|p| p.0 == pid) || r.consuming.contains(&pid),
-            Object::Absent | Object::Mailbox(_) | Object::Link(_) => false,
+            Object::Absent | Object::Mailbox(_) | Object::Link(_) | Object::Socket(_) => false,
         }
     }
 }
@@ -530,6 +545,8 @@ pub(super) enum After {
     Openers(ObjectId, End),
     /// Blocked calls that now return.
     Wake(Vec<Wakeup>),
+    /// Something the caller should be told about its call.
+    Note(Pid, Reason),
 }
 
 /// A blocked call that returns: to whom, what, and why.
@@ -544,7 +561,7 @@ impl After {
         match *self {
             After::Readers(o) | After::Writers(o) | After::Consumers(o) | After::Producers(o) => o,
             After::Openers(o, _) => o,
-            After::Nothing | After::Released(_) | After::Wake(_) => 0,
+            After::Nothing | After::Released(_) | After::Wake(_) | After::Note(..) => 0,
         }
     }
 }

@@ -130,7 +130,11 @@ pub fn call(
                 _ => None,
             }
         }
-        Step::Read { .. } | Step::Consume { .. } | Step::Pipe { .. } | Step::Receive { .. } => {
+        Step::Read { .. }
+        | Step::Consume { .. }
+        | Step::Pipe { .. }
+        | Step::Receive { .. }
+        | Step::SocketRecv { .. } => {
             let (a, b) = (sim.data.as_deref(), real.data.as_deref());
             (a != b || sim.ret != real.ret).then(|| {
                 format!(
@@ -157,6 +161,16 @@ fn fits(waits_for: &str, wchan: &str) -> Option<bool> {
         "open" => &["partner", "fifo", "open"],
         "ring" => &["futex"],
         "send" | "receive" => &["mq", "wq_sleep"],
+        // TCP waits in inet_csk_accept, a Unix socket for a packet on its queue.
+        "accept" => &["accept", "wait_woken", "wait_for_more_packets", "skb"],
+        "recv" => &[
+            "wait_woken",
+            "wait_data",
+            "wait_for_more_packets",
+            "skb",
+            "recv",
+            "unix_stream_read",
+        ],
         // Devices and sleeps exist only in the model.
         _ => return None,
     };
@@ -222,8 +236,15 @@ pub fn processes(
                 if ran_exec || returned_early.contains(&s.name) {
                     continue;
                 }
-                let asleep_in_call =
-                    matches!(r.state, 'S' | 'D') && !r.wchan.is_empty() && !r.wchan.contains(IDLE);
+                // A recv on a Unix stream socket sleeps where an idle twin does; the helper
+                // told the two apart (by descriptor) when the call was made.
+                let unix_recv = s
+                    .waits_for
+                    .as_deref()
+                    .is_some_and(|w| w.starts_with("recv "));
+                let asleep_in_call = matches!(r.state, 'S' | 'D')
+                    && !r.wchan.is_empty()
+                    && (unix_recv || !r.wchan.contains(IDLE));
                 match s
                     .waits_for
                     .as_deref()

@@ -38,6 +38,8 @@ pub struct Lab {
     cascade_line: HashSet<String>,
     /// Pipe inodes (`pipe:[N]`) and FIFO paths, with the scenario's name.
     pub(super) labels: HashMap<String, String>,
+    /// The port on 127.0.0.1 each TCP or UDP socket got when it was bound.
+    pub(super) ports: HashMap<u32, u16>,
     findings: Findings,
 }
 
@@ -67,6 +69,7 @@ impl Lab {
             modelled: HashSet::new(),
             cascade_line: HashSet::new(),
             labels: HashMap::new(),
+            ports: HashMap::new(),
             findings: Findings::default(),
         }
     }
@@ -215,7 +218,7 @@ impl Lab {
                     rec.real = Some(format!("… returns {}", self.real_text(&step, &outcome)));
                     rec.outcome = Some(outcome.clone());
                     self.judge(&mut rec, &step, result, &outcome, b);
-                    self.after_real(&step, &outcome);
+                    self.after_real(&step, &outcome, &who);
                 }
                 b.calls.push(rec);
                 Ok(())
@@ -278,7 +281,7 @@ impl Lab {
             b.calls.push(rec);
             return Ok(());
         }
-        let op = match self.op_for(&call.step) {
+        let op = match self.op_for(&call.step, call.time) {
             Ok(op) => op,
             Err(why) => {
                 if call.result.is_none() {
@@ -354,7 +357,7 @@ impl Lab {
                         self.twins.keep_early(&who, outcome.clone());
                     }
                 }
-                self.after_real(&call.step, &outcome);
+                self.after_real(&call.step, &outcome, &who);
             }
             Settled::Blocked(wchan) => {
                 rec.real = Some(format!("… blocks in {wchan}"));
@@ -377,13 +380,18 @@ impl Lab {
     }
 
     /// Learns from a real result: pipe inodes, pids reaped by a twin.
-    fn after_real(&mut self, step: &Step, outcome: &Outcome) {
+    fn after_real(&mut self, step: &Step, outcome: &Outcome, who: &str) {
         match step {
             Step::Pipe { object } => {
                 if let Some(inode) = outcome.inode {
                     self.labels
                         .insert(format!("pipe:[{inode}]"), self.names.object(*object));
                 }
+            }
+            Step::Listen { object, .. }
+            | Step::Accept { object }
+            | Step::Connect { object, .. } => {
+                self.socket_made(step, *object, outcome, who);
             }
             Step::Wait { .. } => {
                 if let Some(pid) = outcome.pid

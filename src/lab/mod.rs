@@ -46,6 +46,8 @@ mod teardown;
 #[cfg(target_os = "linux")]
 pub mod twin;
 #[cfg(target_os = "linux")]
+mod twin_sockets;
+#[cfg(target_os = "linux")]
 pub mod twins;
 #[cfg(target_os = "linux")]
 mod views;

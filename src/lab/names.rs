@@ -97,6 +97,11 @@ pub fn fifo_path(dir: &Path, object: &str) -> PathBuf {
     dir.join(format!("fifo-{}", safe(object)))
 }
 
+/// Where a Unix-domain socket of the scenario lives, inside a run's directory.
+pub fn socket_path(dir: &Path, object: &str) -> PathBuf {
+    dir.join(format!("socket-{}", safe(object)))
+}
+
 /// Whether `pid` is a live proclab (its helper runs under the same name).
 fn is_live_proclab(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "proclab")

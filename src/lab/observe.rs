@@ -148,3 +148,35 @@ pub fn ring(shm: &str) -> Option<RingView> {
     let bytes = std::fs::read(super::names::shm_file(shm)).ok()?;
     ring::decode(&bytes)
 }
+
+/// What `/proc/net/{tcp,udp,unix}` says of the sockets with these inodes: for each one found,
+/// its inode, its state (`Listen`, `Established`, `CloseWait`, …) and the bytes (for a TCP
+/// listening socket: the connections) waiting in its receive queue.
+pub fn sockets(inodes: &[u64]) -> Vec<(u64, String, u64)> {
+    let mut out = Vec::new();
+    let wanted = |inode: u64| inode != 0 && inodes.contains(&inode);
+    for e in procfs::net::tcp().unwrap_or_default() {
+        if wanted(e.inode) {
+            out.push((e.inode, format!("{:?}", e.state), u64::from(e.rx_queue)));
+        }
+    }
+    for e in procfs::net::udp().unwrap_or_default() {
+        if wanted(e.inode) {
+            out.push((e.inode, format!("{:?}", e.state), u64::from(e.rx_queue)));
+        }
+    }
+    for e in procfs::net::unix().unwrap_or_default() {
+        if wanted(e.inode) {
+            out.push((e.inode, format!("{:?}", e.state), 0));
+        }
+    }
+    out
+}
+
+/// The first argument of the system call `pid` is in (for `read` and `recv`: the descriptor),
+/// from `/proc/PID/syscall`; `None` if it runs, is gone, or may not be looked at.
+pub fn syscall_fd(pid: i32) -> Option<i32> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+    let arg = text.split_whitespace().nth(1)?;
+    i32::from_str_radix(arg.strip_prefix("0x")?, 16).ok()
+}

@@ -6,17 +6,19 @@
 use super::driver::Lab;
 use super::names;
 use super::protocol::{MqRef, Op, Target};
+use super::record::Outcome;
 use super::twins::Fate;
 use crate::kernel::Names;
 use crate::kernel::Step;
 use crate::kernel::ipc::Object;
 use crate::kernel::message::Capacity;
 use crate::kernel::program::Peer;
-use crate::kernel::program::{Channel, End};
+use crate::kernel::program::{Channel, End, ObjectId};
+use crate::kernel::socket::{Transport, stamped};
 
 impl Lab {
     /// The op that makes `step` for real, or why there is none.
-    pub(super) fn op_for(&mut self, step: &Step) -> Result<Op, String> {
+    pub(super) fn op_for(&mut self, step: &Step, time: u64) -> Result<Op, String> {
         let object = |o: &u32| self.names.object(*o);
         let target = |c: &Channel| match c {
             Channel::Std { stream } => Target::Std(*stream as i32),
@@ -144,7 +146,86 @@ impl Lab {
                     name,
                 }
             }
+            Step::Listen {
+                object: o,
+                transport,
+            } => Op::Listen {
+                name: object(o),
+                transport: transport.word().into(),
+                address: self.socket_address(*o, *transport)?,
+            },
+            Step::Accept { object: o } => Op::Accept { name: object(o) },
+            Step::Connect {
+                object: o,
+                transport,
+            } => Op::Connect {
+                name: object(o),
+                transport: transport.word().into(),
+                address: self.socket_address(*o, *transport)?,
+            },
+            Step::SocketSend { object: o, text } => Op::SockSend {
+                name: object(o),
+                text: stamped(text, time).to_string(),
+            },
+            Step::SocketRecv { object: o, max } => Op::SockRecv {
+                name: object(o),
+                max: *max,
+            },
         })
+    }
+
+    /// Where the real socket behind `object` is: a path in the run's directory for a Unix
+    /// socket; for TCP and UDP the port its `listen` got (empty before that: the kernel picks
+    /// one), or why a client cannot reach it.
+    fn socket_address(&self, object: ObjectId, transport: Transport) -> Result<String, String> {
+        let name = self.names.object(object);
+        if transport == Transport::Unix {
+            return Ok(names::socket_path(&self.twins.dir, &name)
+                .display()
+                .to_string());
+        }
+        let listened = matches!(
+            self.kernel.objects().get(object as usize),
+            Some(Object::Socket(s)) if s.listeners > 0
+        );
+        match self.ports.get(&object) {
+            Some(port) => Ok(port.to_string()),
+            // The step is `listen` itself, and the kernel has not chosen a port yet.
+            None if listened => Ok(String::new()),
+            None => Err(format!(
+                "modelled only: nobody has listened on {name} yet, so it has no port on \
+                 127.0.0.1 to connect to"
+            )),
+        }
+    }
+
+    /// Learns from a real `listen`, `accept` or `connect`: the port, and how to label the new
+    /// socket in the descriptor tables.
+    pub(super) fn socket_made(
+        &mut self,
+        step: &Step,
+        object: ObjectId,
+        outcome: &Outcome,
+        who: &str,
+    ) {
+        if outcome.errno.is_some() {
+            return;
+        }
+        let name = self.names.object(object);
+        if let Some(port) = outcome.port {
+            self.ports.insert(object, port);
+        }
+        let what = match step {
+            Step::Listen { transport, .. } if transport.is_stream() => {
+                format!("{name} (listening {})", transport.word())
+            }
+            Step::Listen { .. } => format!("{name} (bound udp)"),
+            Step::Accept { .. } => format!("{name} ({who}'s accepted connection)"),
+            _ => format!("{name} ({who}'s client socket)"),
+        };
+        if let Some(inode) = outcome.inode {
+            self.labels.insert(format!("socket:[{inode}]"), what);
+        }
     }
     /// The real queue behind a mailbox or one direction of a link, or why there is none.
     fn peer_queue(&mut self, peer: &Peer) -> Result<MqRef, String> {
@@ -253,5 +334,10 @@ pub(super) fn kind(step: &Step) -> &'static str {
         Step::Receive { wait: true, .. } => "receive",
         Step::Receive { wait: false, .. } => "try-receive",
         Step::Destroy { .. } => "destroy",
+        Step::Listen { .. } => "listen",
+        Step::Accept { .. } => "accept",
+        Step::Connect { .. } => "connect",
+        Step::SocketSend { .. } => "send",
+        Step::SocketRecv { .. } => "recv",
     }
 }

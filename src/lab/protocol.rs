@@ -194,6 +194,43 @@ pub enum Op {
         /// The POSIX name.
         mq: String,
     },
+    /// `socket` + `bind` (+ `listen` for a stream), kept under `name`.
+    Listen {
+        /// The scenario's name.
+        name: String,
+        /// `tcp`, `udp` or `unix`.
+        transport: String,
+        /// The Unix socket's path (empty for TCP and UDP, which take a free port).
+        address: String,
+    },
+    /// `accept` on the listening socket `name`.
+    Accept {
+        /// The socket.
+        name: String,
+    },
+    /// `socket` + `connect` to the socket `name`.
+    Connect {
+        /// The scenario's name.
+        name: String,
+        /// `tcp`, `udp` or `unix`.
+        transport: String,
+        /// The port on 127.0.0.1, or the Unix socket's path.
+        address: String,
+    },
+    /// `send` on the newest connection of `name` (UDP server: to the last sender).
+    SockSend {
+        /// The socket.
+        name: String,
+        /// What.
+        text: String,
+    },
+    /// `recv` on the newest connection of `name` (UDP server: one datagram).
+    SockRecv {
+        /// The socket.
+        name: String,
+        /// At most this many bytes.
+        max: u32,
+    },
 }
 
 /// A POSIX message queue standing for a mailbox or one direction of a link.
@@ -248,6 +285,11 @@ impl Op {
             Op::MqSend { queue, .. } => format!("mq_send({})", queue.name),
             Op::MqReceive { queue, .. } => format!("mq_receive({})", queue.name),
             Op::MqUnlink { name, .. } => format!("mq_unlink({name})"),
+            Op::Listen { name, .. } => format!("listen({name})"),
+            Op::Accept { name } => format!("accept({name})"),
+            Op::Connect { name, .. } => format!("connect({name})"),
+            Op::SockSend { name, .. } => format!("send({name})"),
+            Op::SockRecv { name, .. } => format!("recv({name})"),
         }
     }
 }

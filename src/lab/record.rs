@@ -100,8 +100,10 @@ pub struct Outcome {
     pub status: Option<RealStatus>,
     /// A pid the call made or collected (fork, wait).
     pub pid: Option<i32>,
-    /// The inode of a new pipe, to recognise it in `/proc/PID/fd`.
+    /// The inode of a new pipe or socket, to recognise it in `/proc/PID/fd`.
     pub inode: Option<u64>,
+    /// The port on 127.0.0.1 a TCP or UDP socket was bound to.
+    pub port: Option<u16>,
 }
 
 /// A system call, as the model made it and as the twin made it.

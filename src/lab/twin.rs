@@ -10,6 +10,7 @@ use super::protocol::{MqRef, Op, Target, TwinMessage, line};
 use super::record::{Outcome, RealStatus};
 use super::ring;
 use super::sys::{self, SharedWords};
+use super::twin_sockets::Sockets;
 use crate::kernel::message::MAX_MESSAGE;
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, open};
@@ -30,7 +31,7 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
 /// Descriptor numbers from which the twin keeps its own connection, out of the scenario's way.
-const PRIVATE_FDS: i32 = 100;
+pub(super) const PRIVATE_FDS: i32 = 100;
 
 /// The descriptors a twin holds under one of the scenario's names.
 #[derive(Debug, Default)]
@@ -39,6 +40,7 @@ struct Held {
     write: Option<OwnedFd>,
     ring: Option<(OwnedFd, SharedWords)>,
     mq: Option<MqdT>,
+    sockets: Sockets,
 }
 
 /// Where a twin comes from and how it reaches the helper.
@@ -298,6 +300,7 @@ impl Twin {
                 let closed = match end.as_deref() {
                     Some("read") => held.read.take().is_some(),
                     Some(_) => held.write.take().is_some(),
+                    None if !held.sockets.is_empty() => held.sockets.close(),
                     None => {
                         let any = held.read.is_some()
                             || held.write.is_some()
@@ -399,7 +402,25 @@ impl Twin {
                 mq_unlink(mq.as_str())?;
                 Ok(returned(0))
             }
+            Op::Listen {
+                name,
+                transport,
+                address,
+            } => self.sockets(name).listen(&transport, &address),
+            Op::Accept { name } => self.sockets(name).accept(),
+            Op::Connect {
+                name,
+                transport,
+                address,
+            } => self.sockets(name).connect(&transport, &address),
+            Op::SockSend { name, text } => self.sockets(name).send(&text),
+            Op::SockRecv { name, max } => self.sockets(name).recv(max),
         }
+    }
+
+    /// The sockets held under `name`.
+    fn sockets(&mut self, name: String) -> &mut Sockets {
+        &mut self.held.entry(name).or_default().sockets
     }
 
     /// The message queue held under `queue.name`, opened now if this twin has not yet (a

@@ -35,6 +35,15 @@ const SETTLE: Duration = Duration::from_millis(20);
 /// The wchan of a twin asleep on its connection, waiting for its next op.
 const IDLE_WCHAN: &str = "unix_stream";
 
+/// Whether a twin that `look` saw is idle: asleep reading its connection to the helper.
+/// A `recv` on a Unix stream socket of the scenario sleeps in the same kernel function, so
+/// the descriptor of the call under way (`/proc/PID/syscall`) tells them apart: the
+/// connection is always at `PRIVATE_FDS` or above.
+fn idle(look: &observe::Look, pid: i32) -> bool {
+    look.wchan.contains(IDLE_WCHAN)
+        && observe::syscall_fd(pid).is_none_or(|fd| fd >= super::twin::PRIVATE_FDS)
+}
+
 /// How a twin's life stands, as far as the helper knows.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Fate {
@@ -326,7 +335,7 @@ impl Twins {
                 Some(looked)
                     if matches!(looked.state, 'S' | 'D')
                         && !looked.wchan.is_empty()
-                        && !looked.wchan.contains(IDLE_WCHAN) =>
+                        && !idle(&looked, pid) =>
                 {
                     // Asleep in the call itself (not yet reading it would show the socket
                     // wait). A busy machine can put a twin to sleep for a moment on its way
@@ -400,12 +409,12 @@ impl Twins {
                 }
                 match observe::look(pid) {
                     None => break,
-                    Some(l) if l.state == 'S' && l.wchan.contains(IDLE_WCHAN) && !busy => break,
+                    Some(l) if l.state == 'S' && idle(&l, pid) && !busy => break,
                     Some(l)
                         if busy
                             && matches!(l.state, 'S' | 'D')
                             && !l.wchan.is_empty()
-                            && !l.wchan.contains(IDLE_WCHAN) =>
+                            && !idle(&l, pid) =>
                     {
                         break;
                     }

@@ -90,6 +90,9 @@ impl Lab {
                     ObjectKind::Ring => "ring",
                     ObjectKind::Mailbox => "mailbox",
                     ObjectKind::Link => "link",
+                    ObjectKind::TcpSocket => "tcp-socket",
+                    ObjectKind::UdpSocket => "udp-socket",
+                    ObjectKind::UnixSocket => "unix-socket",
                 };
                 let (sim, sim_count) = match object {
                     Object::Absent => (None, None),
@@ -122,6 +125,7 @@ impl Lab {
                         Some(m.queue.messages.len() as u64),
                     ),
                     Object::Link(l) => (Some(l.describe(&self.names)), Some(l.len() as u64)),
+                    Object::Socket(s) => (Some(s.describe()), None),
                 };
                 let (real, real_count) = match spec.kind {
                     ObjectKind::Ring => {
@@ -148,6 +152,9 @@ impl Lab {
                         Object::Link(l) => self.real_link(l),
                         _ => (None, None),
                     },
+                    ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => {
+                        (self.real_sockets(&name, spec.kind), None)
+                    }
                     // Opening a FIFO to measure it could complete someone's open: not then.
                     ObjectKind::Fifo if opening => (None, None),
                     _ => match self.real_bytes(&name) {
@@ -179,6 +186,43 @@ impl Lab {
         let count = directions.iter().filter_map(|d| d.1).reduce(|x, y| x + y);
         let text = directions.map(|d| d.0).join("; ");
         (count.is_some().then_some(text), count)
+    }
+
+    /// The real sockets behind the scenario's socket `name`, each with the state
+    /// `/proc/net` gives it: `listening tcp: Listen (1 waiting); accepted connection: …`.
+    fn real_sockets(&self, name: &str, kind: ObjectKind) -> Option<String> {
+        let mine: Vec<(u64, &str)> = self
+            .labels
+            .iter()
+            .filter_map(|(target, label)| {
+                let inode = target.strip_prefix("socket:[")?.strip_suffix(']')?;
+                let what = label
+                    .strip_prefix(name)?
+                    .strip_prefix(" (")?
+                    .strip_suffix(')')?;
+                Some((inode.parse().ok()?, what))
+            })
+            .collect();
+        let inodes: Vec<u64> = mine.iter().map(|m| m.0).collect();
+        let mut found = observe::sockets(&inodes);
+        found.sort_by_key(|f| f.0);
+        let parts: Vec<String> = found
+            .iter()
+            .map(|(inode, state, queued)| {
+                let what = mine.iter().find(|m| m.0 == *inode).map_or("", |m| m.1);
+                match (what.starts_with("listening tcp"), queued) {
+                    (true, n) => format!("{what}: {state}, {n} waiting to be accepted"),
+                    (false, 0) => format!("{what}: {state}"),
+                    // A UDP queue is counted in buffer memory, headers and bookkeeping included.
+                    (false, n) if kind == ObjectKind::UdpSocket => {
+                        format!("{what}: {state}, {n} bytes of receive buffer in use")
+                    }
+                    (false, 1) => format!("{what}: {state}, 1 byte queued"),
+                    (false, n) => format!("{what}: {state}, {n} bytes queued"),
+                }
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     /// Bytes waiting in the pipe or FIFO `name`, through any twin that holds it open.

@@ -429,6 +429,9 @@ fn objects_text(k: &Kernel) -> String {
             crate::kernel::ipc::ObjectKind::Ring => "Ring",
             crate::kernel::ipc::ObjectKind::Mailbox => "Mailbox",
             crate::kernel::ipc::ObjectKind::Link => "Link",
+            crate::kernel::ipc::ObjectKind::TcpSocket => "TCP socket",
+            crate::kernel::ipc::ObjectKind::UdpSocket => "UDP socket",
+            crate::kernel::ipc::ObjectKind::UnixSocket => "Unix socket",
         };
         match object {
             Object::Absent => {}
@@ -452,6 +455,9 @@ fn objects_text(k: &Kernel) -> String {
                 s.push_str(&format!("  {kind} {}: {}\n", spec.name, m.describe(k)));
             }
             Object::Link(l) => s.push_str(&format!("  {kind} {}\n", l.describe(k))),
+            Object::Socket(so) => {
+                s.push_str(&format!("  {kind} {}: {}\n", spec.name, so.describe()));
+            }
         }
     }
     s

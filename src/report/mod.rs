@@ -190,6 +190,8 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
                 Some(crate::kernel::WaitOn::Ring { .. }) => "the shared buffer".into(),
                 Some(crate::kernel::WaitOn::Send { .. }) => "a receiver for its message".into(),
                 Some(crate::kernel::WaitOn::Receive { .. }) => "a message".into(),
+                Some(crate::kernel::WaitOn::Accept { .. }) => "a client to connect".into(),
+                Some(crate::kernel::WaitOn::Recv { .. }) => "data on a socket".into(),
                 None => "memory or the CPU".into(),
             },
         })

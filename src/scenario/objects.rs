@@ -8,6 +8,7 @@ use super::processes::Draft;
 use super::steps::{RawStep, Word};
 use crate::kernel::ipc::{self, ObjectKind, ObjectSpec};
 use crate::kernel::program::{Channel, ObjectId, Peer, SpecIndex, Stream};
+use crate::kernel::socket::Transport;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -18,6 +19,13 @@ pub(super) struct Declared {
 }
 
 const STREAMS: [&str; 3] = ["stdin", "stdout", "stderr"];
+
+/// The kinds of socket, for steps that take any of them.
+pub(super) const SOCKETS: [ObjectKind; 3] = [
+    ObjectKind::TcpSocket,
+    ObjectKind::UdpSocket,
+    ObjectKind::UnixSocket,
+];
 
 impl Declared {
     /// Collects the declarations of every process, checking each name has one kind, each pipe
@@ -32,6 +40,7 @@ impl Declared {
                     RawStep::Mkfifo(w) => (w, ObjectKind::Fifo, None),
                     RawStep::Shm(w, n) => (w, ObjectKind::Ring, Some(*n)),
                     RawStep::Mailbox(w, _) => (w, ObjectKind::Mailbox, None),
+                    RawStep::Listen(w, t) => (w, ObjectKind::socket(*t), None),
                     _ => continue,
                 };
                 if let Some(d) = drafts
@@ -86,10 +95,12 @@ impl Declared {
                                     word.text,
                                     kind_name(specs[at].kind)
                                 ),
-                                "give each pipe, FIFO and ring its own name",
+                                "give each pipe, FIFO, ring, mailbox and socket its own name",
                             ));
                         }
-                        if kind != ObjectKind::Ring {
+                        // A ring is attached by every user; a server may listen again
+                        // after closing its socket.
+                        if kind != ObjectKind::Ring && kind.transport().is_none() {
                             return Err(c.error(word.span.clone(), format!("{} {} is made twice (first on line {line})", kind_name(kind), word.text), "each pipe and FIFO is made by one step; processes forked afterwards share it"));
                         }
                         if *first_slots != slots {
@@ -154,10 +165,20 @@ impl Declared {
     ) -> Result<Peer> {
         if let Some(object) = ipc::find(&self.specs, &word.text) {
             if self.kind(object) != ObjectKind::Mailbox {
+                let hint = if self.kind(object).transport().is_some() {
+                    format!("on a socket, use \"recv {}\"", word.text)
+                } else {
+                    "messages go to a mailbox (made with \"mailbox NAME\") or straight to a process"
+                        .into()
+                };
                 return Err(c.error(
                     word.span.clone(),
-                    format!("{} is a {}, not a mailbox", word.text, kind_name(self.kind(object))),
-                    "messages go to a mailbox (made with \"mailbox NAME\") or straight to a process",
+                    format!(
+                        "{} is a {}, not a mailbox",
+                        word.text,
+                        kind_name(self.kind(object))
+                    ),
+                    hint,
                 ));
             }
             return Ok(Peer::Mailbox { object });
@@ -201,6 +222,13 @@ impl Declared {
             link,
             forward,
         })
+    }
+
+    /// The socket `word` names, with its transport.
+    pub(super) fn socket(&self, c: &Checker, word: &Word) -> Result<(ObjectId, Transport)> {
+        let object = self.find(c, word, &SOCKETS)?;
+        let transport = self.kind(object).transport().expect("found among sockets");
+        Ok((object, transport))
     }
 
     pub(super) fn kind(&self, object: ObjectId) -> ObjectKind {
@@ -287,6 +315,9 @@ fn kind_name(kind: ObjectKind) -> &'static str {
         ObjectKind::Ring => "ring",
         ObjectKind::Mailbox => "mailbox",
         ObjectKind::Link => "link",
+        ObjectKind::TcpSocket => "TCP socket",
+        ObjectKind::UdpSocket => "UDP socket",
+        ObjectKind::UnixSocket => "Unix socket",
     }
 }
 
@@ -297,5 +328,6 @@ fn maker(kind: ObjectKind) -> &'static str {
         ObjectKind::Ring => "shm",
         ObjectKind::Mailbox => "mailbox",
         ObjectKind::Link => "send",
+        ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => "listen",
     }
 }

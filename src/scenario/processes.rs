@@ -503,6 +503,9 @@ fn resolve_steps(
                         ObjectKind::Fifo,
                         ObjectKind::Ring,
                         ObjectKind::Mailbox,
+                        ObjectKind::TcpSocket,
+                        ObjectKind::UdpSocket,
+                        ObjectKind::UnixSocket,
                     ],
                 )?;
                 let end = end.as_ref().map(|e| {
@@ -551,6 +554,28 @@ fn resolve_steps(
                 object: objects.find(c, name, &[ObjectKind::Mailbox])?,
                 capacity: *capacity,
             },
+            RawStep::Send(to, text, wait)
+                if crate::kernel::ipc::find(&objects.specs, &to.text)
+                    .is_some_and(|o| objects.kind(o).transport().is_some()) =>
+            {
+                if !wait {
+                    return Err(c.error(
+                        to.span.clone(),
+                        format!(
+                            "{} is a socket: try-send is for mailboxes and links",
+                            to.text
+                        ),
+                        format!(
+                            "write \"send {} ...\"; a socket's send here never waits",
+                            to.text
+                        ),
+                    ));
+                }
+                Step::SocketSend {
+                    object: objects.socket(c, to)?.0,
+                    text: text.as_str().into(),
+                }
+            }
             RawStep::Send(to, text, wait) => Step::Send {
                 to: objects.peer(c, me, to, true, index)?,
                 text: text.as_str().into(),
@@ -562,6 +587,32 @@ fn resolve_steps(
             },
             RawStep::Destroy(name) => Step::Destroy {
                 object: objects.find(c, name, &[ObjectKind::Mailbox])?,
+            },
+            RawStep::Listen(name, transport) => Step::Listen {
+                object: objects.socket(c, name)?.0,
+                transport: *transport,
+            },
+            RawStep::Accept(name) => {
+                let (object, transport) = objects.socket(c, name)?;
+                if !transport.is_stream() {
+                    return Err(c.error(
+                        name.span.clone(),
+                        format!(
+                            "{} is a UDP socket: UDP has no connections to accept",
+                            name.text
+                        ),
+                        format!("a UDP server just receives: \"recv {}\"", name.text),
+                    ));
+                }
+                Step::Accept { object }
+            }
+            RawStep::Connect(name) => {
+                let (object, transport) = objects.socket(c, name)?;
+                Step::Connect { object, transport }
+            }
+            RawStep::Recv(name, max) => Step::SocketRecv {
+                object: objects.socket(c, name)?.0,
+                max: *max,
             },
             _ => unreachable!("simple steps are handled above"),
         };

@@ -2,6 +2,7 @@
 //! Parsing gives names as written; `validate` resolves them to processes and devices.
 
 use crate::kernel::message::{Capacity, MAX_CAPACITY, MAX_MESSAGE};
+use crate::kernel::socket::Transport;
 use std::ops::Range;
 
 /// The largest number of ticks one step (or any other value) may take.
@@ -54,6 +55,14 @@ pub enum RawStep {
     Receive(Word, bool),
     /// `destroy MAILBOX`
     Destroy(Word),
+    /// `listen NAME tcp|udp|unix`
+    Listen(Word, Transport),
+    /// `accept SOCKET`
+    Accept(Word),
+    /// `connect SOCKET`
+    Connect(Word),
+    /// `recv SOCKET [BYTES]`
+    Recv(Word, u32),
 }
 
 /// A word of a step and where it is in the file.
@@ -77,7 +86,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 24] = [
+pub const USAGE: [(&str, &str); 28] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -97,11 +106,15 @@ pub const USAGE: [(&str, &str); 24] = [
     ("produce", "produce RING ITEM"),
     ("consume", "consume RING"),
     ("mailbox", "mailbox NAME [CAPACITY|unbounded]"),
-    ("send", "send PROCESS|MAILBOX TEXT"),
+    ("send", "send PROCESS|MAILBOX|SOCKET TEXT"),
     ("try-send", "try-send PROCESS|MAILBOX TEXT"),
     ("receive", "receive PROCESS|MAILBOX"),
     ("try-receive", "try-receive PROCESS|MAILBOX"),
     ("destroy", "destroy MAILBOX"),
+    ("listen", "listen NAME tcp|udp|unix"),
+    ("accept", "accept SOCKET"),
+    ("connect", "connect SOCKET"),
+    ("recv", "recv SOCKET [BYTES]"),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -304,6 +317,34 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
                 _ => RawStep::Send(word(0), text, keyword == "send"),
             })
         }
+        "listen" => {
+            arity(2, 2)?;
+            let (o, w) = &args[1];
+            let Some(transport) = Transport::parse(w) else {
+                return Err(error(
+                    format!("`{w}` is not a kind of socket"),
+                    Some(format!("say tcp, udp or unix: \"{usage}\"")),
+                    at(*o, w.len()),
+                ));
+            };
+            Ok(RawStep::Listen(word(0), transport))
+        }
+        "accept" | "connect" => {
+            arity(1, 1)?;
+            Ok(if keyword == "accept" {
+                RawStep::Accept(word(0))
+            } else {
+                RawStep::Connect(word(0))
+            })
+        }
+        "recv" => {
+            arity(1, 2)?;
+            let max = match args.get(1) {
+                None => MAX_MESSAGE as u32,
+                Some(_) => (ticks(1)? as u32).min(MAX_READ),
+            };
+            Ok(RawStep::Recv(word(0), max))
+        }
         "receive" | "try-receive" | "destroy" => {
             arity(1, 1)?;
             Ok(match keyword.as_str() {
@@ -449,6 +490,17 @@ mod tests {
         assert!(matches!(ok("receive A"), RawStep::Receive(w, true) if w.text == "A"));
         assert!(matches!(ok("try-receive box"), RawStep::Receive(_, false)));
         assert!(matches!(ok("destroy box"), RawStep::Destroy(_)));
+        assert!(
+            matches!(ok("listen daytime tcp"), RawStep::Listen(w, Transport::Tcp) if w.text == "daytime")
+        );
+        assert!(matches!(
+            ok("listen d unix"),
+            RawStep::Listen(_, Transport::Unix)
+        ));
+        assert!(matches!(ok("accept d"), RawStep::Accept(_)));
+        assert!(matches!(ok("connect d"), RawStep::Connect(_)));
+        assert!(matches!(ok("recv d"), RawStep::Recv(_, 1024)));
+        assert!(matches!(ok("recv d 5"), RawStep::Recv(_, 5)));
     }
 
     #[test]

@@ -505,3 +505,83 @@ fn allow_exec_runs_other_programs_and_their_output_is_shown() {
     assert!(text.contains("the two views agree"), "{text}");
     std::fs::remove_file(file).ok();
 }
+
+/// The local addresses (`ip:port`, hex as `/proc/net/tcp` writes them) of the TCP sockets
+/// with these inodes.
+fn tcp_local_addresses(inodes: &[String]) -> Vec<String> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            inodes
+                .contains(&f.get(9)?.to_string())
+                .then(|| f[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn sockets_show_in_the_descriptor_tables_stay_on_loopback_and_block_in_the_kernel() {
+    let mut run = Stepper::start("ipc/date-server", &[]);
+    let (mut accepting, mut receiving) = (false, false);
+    while let Some(record) = run.next() {
+        if record["type"] == "report" {
+            assert_eq!(record["real_check"]["agree"], true, "{record}");
+            break;
+        }
+        let waits = |name: &str| {
+            process(&record, "sim", name)
+                .and_then(|p| p["waits_for"].as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        if waits("server") == "accept daytime" && !accepting {
+            let server = process(&record, "real", "server").unwrap();
+            let fds = server["fds"].as_array().unwrap();
+            let listening: Vec<String> = fds
+                .iter()
+                .filter(|f| f["object"] == "daytime (listening tcp)")
+                .map(|f| {
+                    let target = f["target"].as_str().unwrap();
+                    target["socket:[".len()..target.len() - 1].to_string()
+                })
+                .collect();
+            assert_eq!(listening.len(), 1, "{fds:?}");
+            // Bound to 127.0.0.1 (0100007F), never to another address.
+            let addresses = tcp_local_addresses(&listening);
+            assert_eq!(addresses.len(), 1);
+            assert!(addresses[0].starts_with("0100007F:"), "{addresses:?}");
+            let objects = record["objects"].as_array().unwrap();
+            assert!(
+                objects[0]["real"].as_str().unwrap().contains("Listen"),
+                "{objects:?}"
+            );
+            accepting = true;
+        }
+        if waits("client1") == "recv daytime" && !receiving {
+            let pid = process(&record, "real", "client1").unwrap()["pid"]
+                .as_i64()
+                .unwrap();
+            let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap();
+            assert_eq!(proc_stat(pid as i32).unwrap().0, 'S');
+            assert!(wchan.contains("wait_woken"), "{wchan}");
+            receiving = true;
+        }
+    }
+    assert!(accepting && receiving);
+    run.child.wait().unwrap();
+    assert_nothing_left(run.helper, &run.pids);
+}
+
+#[test]
+fn no_socket_outlives_proclab_killed_with_sigkill() {
+    // The Unix socket's file lives in the run's private directory, which must go too.
+    interrupted_in("ipc/date-server-unix", "KILL", false);
+}
+
+#[test]
+fn no_socket_outlives_a_helper_killed_with_sigkill() {
+    interrupted_in("ipc/date-server", "KILL", true);
+}

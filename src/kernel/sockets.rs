@@ -33,7 +33,8 @@ impl Kernel {
     fn listen(&mut self, pid: Pid, object: ObjectId, transport: Transport) -> Outcome {
         let slot = &mut self.objects[object as usize];
         match slot {
-            Object::Socket(s) if s.listeners > 0 => {
+            // A Unix socket's name is a file, which stays after its server closed it.
+            Object::Socket(s) if s.listeners > 0 || s.transport == Transport::Unix => {
                 return Outcome::returns(CallResult::err(Errno::EADDRINUSE));
             }
             Object::Socket(s) => s.listeners = 1,

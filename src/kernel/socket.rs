@@ -264,6 +264,23 @@ impl Socket {
             })
     }
 
+    /// The clients whose connections wait in the backlog, oldest first.
+    pub fn backlog_clients(&self) -> Vec<Pid> {
+        self.backlog
+            .iter()
+            .map(|&c| self.conns[c as usize].client)
+            .collect()
+    }
+
+    /// Every process blocked in `recv` on the socket, in the order of its connections.
+    pub fn receivers(&self) -> Vec<Pid> {
+        let conns = self.conns.iter().flat_map(|c| [&c.up, &c.down]);
+        std::iter::once(&self.incoming)
+            .chain(conns)
+            .flat_map(|d| d.reading.iter().map(|r| r.0))
+            .collect()
+    }
+
     /// One line about the socket for views: who listens, connections, data waiting.
     pub fn describe(&self) -> String {
         let open = self

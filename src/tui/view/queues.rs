@@ -1,6 +1,7 @@
 //! The queues: what each CPU is doing, the job queue, the ready queue in the order the policy
 //! would run it (by level under MLFQ), the swap queue, each device's queue, and each mailbox's
-//! (or link's) messages with the processes waiting to send and to receive.
+//! (or link's) messages with the processes waiting to send and to receive, and each socket's
+//! backlog and the processes waiting to accept and to receive on it.
 
 use super::section;
 use crate::kernel::cpu::Activity;
@@ -24,6 +25,36 @@ pub fn height(kernel: &Kernel) -> u16 {
         + swap
         + kernel.devices().len() as u16
         + message_queues(kernel).len() as u16
+        + socket_lines(kernel).len() as u16
+}
+
+/// A line for each queue of each socket that has someone in it — its backlog, the processes
+/// in `accept`, those in `recv` — or one line saying nobody waits: the socket's name, what the
+/// queue is, and who is in it. One queue a line, as the section is narrow.
+fn socket_lines(kernel: &Kernel) -> Vec<(String, String, Vec<Pid>)> {
+    let mut out = Vec::new();
+    for (spec, object) in kernel.workload().objects().iter().zip(kernel.objects()) {
+        let Object::Socket(socket) = object else {
+            continue;
+        };
+        let queues = [
+            ("backlog ", socket.backlog_clients()),
+            ("accept ", socket.accepting.iter().copied().collect()),
+            ("recv ", socket.receivers()),
+        ];
+        let before = out.len();
+        for (what, pids) in queues {
+            if !pids.is_empty() {
+                out.push((spec.name.to_string(), what.to_string(), pids));
+            }
+        }
+        if out.len() == before {
+            let state = if socket.listeners > 0 { "" } else { ", closed" };
+            let text = format!("{}{state}, nobody waits", socket.transport.word());
+            out.push((spec.name.to_string(), text, Vec::new()));
+        }
+    }
+    out
 }
 
 /// Every message queue that exists — a mailbox, or one direction of a link — with its name.
@@ -175,6 +206,13 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: 
         if !queue.sending.is_empty() {
             spans.push(Span::raw(" · to send "));
             spans.push(list(queue.sending.iter().map(|m| m.from).collect()));
+        }
+        lines.push(Line::from(spans));
+    }
+    for (name, what, pids) in socket_lines(kernel) {
+        let mut spans = vec![label(name), Span::raw(what)];
+        if !pids.is_empty() {
+            spans.push(list(pids));
         }
         lines.push(Line::from(spans));
     }

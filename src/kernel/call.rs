@@ -20,6 +20,8 @@ pub enum Errno {
     EAGAIN = 11,
     /// File exists.
     EEXIST = 17,
+    /// Invalid argument: an `rpc-reply` with no request taken to answer.
+    EINVAL = 22,
     /// Broken pipe: nobody can ever read what is written.
     EPIPE = 32,
     /// A socket with nowhere to send: a UDP server that has heard from no client yet.
@@ -30,6 +32,8 @@ pub enum Errno {
     ECONNRESET = 104,
     /// The socket is not connected (a stream's listening socket carries no data).
     ENOTCONN = 107,
+    /// The call timed out: an RPC client got no reply and gave up.
+    ETIMEDOUT = 110,
     /// Connection refused: nobody listens there.
     ECONNREFUSED = 111,
 }
@@ -50,6 +54,8 @@ impl Errno {
             Errno::ECONNRESET => "ECONNRESET",
             Errno::ENOTCONN => "ENOTCONN",
             Errno::ECONNREFUSED => "ECONNREFUSED",
+            Errno::EINVAL => "EINVAL",
+            Errno::ETIMEDOUT => "ETIMEDOUT",
         }
     }
 }

@@ -295,6 +295,8 @@ pub struct KernelConfig {
     pub pipe_capacity: u32,
     /// Buffering of the links of direct communication.
     pub link_capacity: super::message::Capacity,
+    /// Ticks an RPC client stub waits for a reply before it sends again or gives up.
+    pub rpc_timeout: u64,
 }
 
 impl KernelConfig {
@@ -314,6 +316,7 @@ impl KernelConfig {
             seed: 0,
             pipe_capacity: super::ipc::PIPE_CAPACITY as u32,
             link_capacity: super::message::Capacity::Unbounded,
+            rpc_timeout: super::rpc::DEFAULT_TIMEOUT,
         }
     }
 }

@@ -243,6 +243,7 @@ impl Kernel {
                 Timer::SwappedOut { pid } => self.swap_out_done(pid, sink),
                 Timer::SwappedIn { pid } => self.swap_in_done(pid, sink),
                 Timer::Age { pid } => self.age(pid, sink),
+                Timer::RpcTimeout { pid, object, .. } => self.rpc_timeout(pid, object, sink),
             }
         }
     }
@@ -261,6 +262,12 @@ impl Kernel {
             Timer::Wake { .. } => pcb.state.waiting_on() == Some(WaitOn::Sleep),
             Timer::SwappedOut { .. } => pcb.memory.residence == Residence::SwappingOut,
             Timer::SwappedIn { .. } => pcb.memory.residence == Residence::SwappingIn,
+            Timer::RpcTimeout {
+                pid,
+                object,
+                id,
+                attempt,
+            } => self.rpc_timer_is_live(pid, object, id, attempt),
             Timer::Age { .. } => {
                 pcb.state == State::Ready
                     && pcb.sched.generation == armed.generation

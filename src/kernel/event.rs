@@ -198,6 +198,49 @@ pub enum Reason {
     ConnectionReset { object: ObjectId },
     /// A datagram went to a socket nobody reads: UDP drops it without a word.
     DatagramLost { object: ObjectId },
+    /// The client stub marshalled `call` into `bytes` (big-endian); its arguments in a
+    /// little-endian machine's memory are `little_endian`.
+    RpcMarshalled {
+        object: ObjectId,
+        call: Arc<str>,
+        bytes: Arc<str>,
+        little_endian: Arc<str>,
+    },
+    /// `rpc-call` sent its request: waits for the reply.
+    WaitsForReply { object: ObjectId },
+    /// `rpc-serve` found no request: waits for one.
+    WaitsForRequest { object: ObjectId },
+    /// A blocked `rpc-serve` returned: a request came.
+    RpcRequestArrives { object: ObjectId },
+    /// The server stub unmarshalled a request and ran `call`, which returned `value`.
+    RpcRequestTaken {
+        object: ObjectId,
+        call: Arc<str>,
+        value: i32,
+    },
+    /// A request the server has taken before came again: answered from the history
+    /// (`executed` false), or executed again by a server that keeps none.
+    RpcRepeat {
+        object: ObjectId,
+        id: u32,
+        client: Pid,
+        executed: bool,
+    },
+    /// The network lost the reply.
+    RpcReplyLost { object: ObjectId },
+    /// A reply came for a call nobody waits for any more: dropped.
+    RpcReplyDropped { object: ObjectId },
+    /// A blocked `rpc-call` returned with its reply.
+    RpcReplyArrives { object: ObjectId },
+    /// No reply in time: the client stub sends call `id` again (attempt `attempt`).
+    RpcRetransmits {
+        object: ObjectId,
+        id: u32,
+        attempt: u32,
+    },
+    /// No reply in time, and the client stub gives up (`retries`: after sending it again
+    /// and again): the call fails with ETIMEDOUT.
+    RpcTimedOut { object: ObjectId, retries: bool },
 }
 
 /// A change of state.

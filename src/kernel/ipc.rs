@@ -6,6 +6,7 @@
 use super::ids::Pid;
 use super::message::{Link, Mailbox};
 use super::program::{End, ObjectId};
+use super::rpc::Port;
 use super::socket::{Socket, Transport};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -31,6 +32,8 @@ pub enum ObjectKind {
     UdpSocket,
     /// A Unix-domain stream socket.
     UnixSocket,
+    /// The port of a remote procedure call's server.
+    RpcPort,
 }
 
 impl ObjectKind {
@@ -196,6 +199,8 @@ pub enum Object {
     Link(Link),
     /// A socket and its connections.
     Socket(Socket),
+    /// An RPC port and its server's state.
+    RpcPort(Port),
 }
 
 /// The id and state of every named object.

@@ -25,6 +25,8 @@ pub(super) enum Outcome {
     },
     /// It blocks.
     Blocks(WaitOn, Reason),
+    /// It blocks, and sets off `After` once it is told.
+    BlocksThen(WaitOn, Reason, After),
 }
 
 impl Outcome {
@@ -70,6 +72,10 @@ impl Kernel {
             Outcome::Blocks(on, reason) => {
                 self.report_call(pid, step, None, None, sink);
                 Flow::Blocks(on, reason, After::Nothing)
+            }
+            Outcome::BlocksThen(on, reason, after) => {
+                self.report_call(pid, step, None, None, sink);
+                Flow::Blocks(on, reason, after)
             }
             Outcome::Returns {
                 result,

@@ -123,6 +123,9 @@ fn level_change(quantum: Tick, change: &Option<LevelChange>) -> String {
 impl Reason {
     /// The reason as a sentence, using `names` for the processes and devices it mentions.
     pub fn describe(&self, names: &dyn Names) -> String {
+        if let Some(text) = super::narration_ipc::describe(self, names) {
+            return text;
+        }
         let p = |pid: Pid| names.process(pid);
         match self.clone() {
             Reason::Arrived => "arrives; enters the job queue".into(),
@@ -382,35 +385,8 @@ impl Reason {
                 p(from),
                 names.object(object)
             ),
-            Reason::WaitsToAccept { object } => format!(
-                "accepts on {}, where no client has connected yet: waits for one",
-                names.object(object)
-            ),
-            Reason::Accepted { object, client } => format!(
-                "{} connected to {}: the accept returns its connection",
-                p(client),
-                names.object(object)
-            ),
-            Reason::WaitsToRecv { object } => format!(
-                "receives on {}, which has nothing to read: waits for the other side to send",
-                names.object(object)
-            ),
-            Reason::RecvReturns { object, bytes: 0 } => format!(
-                "the other side closed its end of {}: the recv returns 0 (end of file)",
-                names.object(object)
-            ),
-            Reason::RecvReturns { object, bytes } => format!(
-                "{bytes} bytes arrived on {}: the recv returns them",
-                names.object(object)
-            ),
-            Reason::ConnectionReset { object } => format!(
-                "the server closed {} without accepting this connection: the recv fails (ECONNRESET)",
-                names.object(object)
-            ),
-            Reason::DatagramLost { object } => format!(
-                "nobody reads {}: UDP drops the datagram and the sender is not told",
-                names.object(object)
-            ),
+            // Sockets and RPC are told in `narration_ipc`.
+            _ => unreachable!("told above"),
         }
     }
 }
@@ -566,6 +542,26 @@ impl Call {
             Step::Connect { object: o, .. } => format!("socket + connect({})", object(*o)),
             Step::SocketSend { object: o, text } => format!("send({}, {text:?})", object(*o)),
             Step::SocketRecv { object: o, max } => format!("recv({}, {max})", object(*o)),
+            Step::RpcServer {
+                object: o,
+                semantics,
+            } => format!("rpc_server({}, {})", object(*o), semantics.word()),
+            Step::RpcServe { object: o } => format!("rpc_serve({})", object(*o)),
+            Step::RpcReply { object: o } => format!("rpc_reply({})", object(*o)),
+            Step::RpcCall {
+                object: o,
+                procedure,
+                args,
+                ..
+            } => {
+                let args: Vec<String> = args.iter().map(i32::to_string).collect();
+                format!(
+                    "rpc_call({}, {}({}))",
+                    object(*o),
+                    procedure.name(),
+                    args.join(", ")
+                )
+            }
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
         }
     }
@@ -587,6 +583,8 @@ impl WaitOn {
             WaitOn::Receive { object } => format!("receive {}", names.object(object)),
             WaitOn::Accept { object } => format!("accept {}", names.object(object)),
             WaitOn::Recv { object } => format!("recv {}", names.object(object)),
+            WaitOn::RpcRequest { object } => format!("request on {}", names.object(object)),
+            WaitOn::RpcReply { object } => format!("reply from {}", names.object(object)),
         }
     }
 }

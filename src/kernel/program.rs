@@ -2,6 +2,7 @@
 
 use super::ids::{DeviceId, Tick};
 use super::message::Capacity;
+use super::rpc::{Procedure, Semantics};
 use super::socket::Transport;
 use serde::Serialize;
 use std::fmt;
@@ -353,6 +354,34 @@ pub enum Step {
         /// At most this many bytes.
         max: u32,
     },
+    /// Make an RPC port served by this process, with what it promises.
+    RpcServer {
+        /// The port.
+        object: ObjectId,
+        /// At least once, at most once or exactly once.
+        semantics: Semantics,
+    },
+    /// Take the next request on a port (run it, or find it in the history); waits for one.
+    RpcServe {
+        /// The port.
+        object: ObjectId,
+    },
+    /// Send the result of the request taken last back to its client.
+    RpcReply {
+        /// The port.
+        object: ObjectId,
+    },
+    /// Call a procedure on a port's server and wait for the result.
+    RpcCall {
+        /// The port.
+        object: ObjectId,
+        /// What to call.
+        procedure: Procedure,
+        /// Its arguments.
+        args: Arc<[i32]>,
+        /// The network loses the first reply to this call.
+        lose_reply: bool,
+    },
 }
 
 impl Step {
@@ -373,6 +402,7 @@ impl Step {
                 | Step::Destroy { .. }
                 | Step::Listen { .. }
                 | Step::Connect { .. }
+                | Step::RpcServer { .. }
         )
     }
 
@@ -546,6 +576,27 @@ impl Step {
             Step::Connect { object: o, .. } => format!("connect {}", object(*o)),
             Step::SocketSend { object: o, text } => format!("send {} {text:?}", object(*o)),
             Step::SocketRecv { object: o, max } => format!("recv {} {max}", object(*o)),
+            Step::RpcServer {
+                object: o,
+                semantics,
+            } => format!("rpc-server {} {}", object(*o), semantics.word()),
+            Step::RpcServe { object: o } => format!("rpc-serve {}", object(*o)),
+            Step::RpcReply { object: o } => format!("rpc-reply {}", object(*o)),
+            Step::RpcCall {
+                object: o,
+                procedure,
+                args,
+                lose_reply,
+            } => {
+                let mut text = format!("rpc-call {} {}", object(*o), procedure.name());
+                for a in args.iter() {
+                    text.push_str(&format!(" {a}"));
+                }
+                if *lose_reply {
+                    text.push_str(" lost-reply");
+                }
+                text
+            }
         }
     }
 }

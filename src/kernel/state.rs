@@ -61,6 +61,16 @@ pub enum WaitOn {
         /// The socket.
         object: ObjectId,
     },
+    /// `rpc-serve` on a port no request has come to.
+    RpcRequest {
+        /// The port.
+        object: ObjectId,
+    },
+    /// `rpc-call`: the reply has not come yet.
+    RpcReply {
+        /// The port.
+        object: ObjectId,
+    },
 }
 
 /// The state of a simulated process.

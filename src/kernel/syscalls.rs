@@ -82,6 +82,13 @@ impl Kernel {
         {
             return self.socket_call(pid, step, sink);
         }
+        if let Step::RpcServer { .. }
+        | Step::RpcServe { .. }
+        | Step::RpcReply { .. }
+        | Step::RpcCall { .. } = step
+        {
+            return self.rpc_step(pid, step, sink);
+        }
         let (result, after) = match *step {
             Step::Pipe { object } => (Some(self.pipe(pid, object)), After::Nothing),
             Step::Mkfifo { object } => match self.objects[object as usize] {
@@ -173,6 +180,10 @@ impl Kernel {
                 }
             }
             After::Note(pid, reason) => self.note(pid, reason, sink),
+            After::NoteThenWake(pid, reason, w) => {
+                self.note(pid, reason, sink);
+                self.complete(w.pid, w.result, w.reason, sink);
+            }
         }
     }
 
@@ -498,6 +509,7 @@ impl Kernel {
                     r.consuming.retain(|&p| p != pid);
                 }
                 Object::Socket(s) => s.forget(pid),
+                Object::RpcPort(p) => p.forget(pid),
                 Object::Absent | Object::Mailbox(_) | Object::Link(_) => {}
             }
         }
@@ -520,6 +532,9 @@ impl Kernel {
             WaitOn::Accept { object } | WaitOn::Recv { object } => {
                 return matches!(&self.objects[object as usize], Object::Socket(s) if s.holds(pid));
             }
+            WaitOn::RpcRequest { object } | WaitOn::RpcReply { object } => {
+                return matches!(&self.objects[object as usize], Object::RpcPort(p) if p.holds(pid));
+            }
             _ => return false,
         };
         match &self.objects[object as usize] {
@@ -529,7 +544,11 @@ impl Kernel {
                 _ => c.opening.iter().any(|o| o.0 == pid),
             },
             Object::Ring(r) => r.producing.iter().any(|p| p.0 == pid) || r.consuming.contains(&pid),
-            Object::Absent | Object::Mailbox(_) | Object::Link(_) | Object::Socket(_) => false,
+            Object::Absent
+            | Object::Mailbox(_)
+            | Object::Link(_)
+            | Object::Socket(_)
+            | Object::RpcPort(_) => false,
         }
     }
 }
@@ -547,6 +566,8 @@ pub(super) enum After {
     Wake(Vec<Wakeup>),
     /// Something the caller should be told about its call.
     Note(Pid, Reason),
+    /// Something to tell about a process (`pid`), then its blocked call returns.
+    NoteThenWake(Pid, Reason, Wakeup),
 }
 
 /// A blocked call that returns: to whom, what, and why.
@@ -561,7 +582,11 @@ impl After {
         match *self {
             After::Readers(o) | After::Writers(o) | After::Consumers(o) | After::Producers(o) => o,
             After::Openers(o, _) => o,
-            After::Nothing | After::Released(_) | After::Wake(_) | After::Note(..) => 0,
+            After::Nothing
+            | After::Released(_)
+            | After::Wake(_)
+            | After::Note(..)
+            | After::NoteThenWake(..) => 0,
         }
     }
 }

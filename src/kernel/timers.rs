@@ -18,6 +18,14 @@ pub enum Timer {
     SwappedIn { pid: Pid },
     /// A ready process has waited another aging period.
     Age { pid: Pid },
+    /// An RPC client stub has waited `rpc_timeout` for the reply to attempt `attempt` of call
+    /// `id` on port `object`.
+    RpcTimeout {
+        pid: Pid,
+        object: u32,
+        id: u32,
+        attempt: u32,
+    },
 }
 
 impl Timer {
@@ -28,7 +36,8 @@ impl Timer {
             | Timer::Wake { pid, .. }
             | Timer::SwappedOut { pid }
             | Timer::SwappedIn { pid }
-            | Timer::Age { pid } => pid,
+            | Timer::Age { pid }
+            | Timer::RpcTimeout { pid, .. } => pid,
         }
     }
 }

@@ -171,6 +171,16 @@ impl Lab {
                 name: object(o),
                 max: *max,
             },
+            Step::RpcServer { .. }
+            | Step::RpcServe { .. }
+            | Step::RpcReply { .. }
+            | Step::RpcCall { .. } => {
+                return Err(
+                    "modelled only: RPC is a protocol that libraries build on messages \
+                            or sockets; Linux has no RPC system call to make"
+                        .into(),
+                );
+            }
         })
     }
 
@@ -339,5 +349,9 @@ pub(super) fn kind(step: &Step) -> &'static str {
         Step::Connect { .. } => "connect",
         Step::SocketSend { .. } => "send",
         Step::SocketRecv { .. } => "recv",
+        Step::RpcServer { .. } => "rpc-server",
+        Step::RpcServe { .. } => "rpc-serve",
+        Step::RpcReply { .. } => "rpc-reply",
+        Step::RpcCall { .. } => "rpc-call",
     }
 }

@@ -93,6 +93,7 @@ impl Lab {
                     ObjectKind::TcpSocket => "tcp-socket",
                     ObjectKind::UdpSocket => "udp-socket",
                     ObjectKind::UnixSocket => "unix-socket",
+                    ObjectKind::RpcPort => "rpc-port",
                 };
                 let (sim, sim_count) = match object {
                     Object::Absent => (None, None),
@@ -126,6 +127,7 @@ impl Lab {
                     ),
                     Object::Link(l) => (Some(l.describe(&self.names)), Some(l.len() as u64)),
                     Object::Socket(s) => (Some(s.describe()), None),
+                    Object::RpcPort(p) => (Some(p.describe()), None),
                 };
                 let (real, real_count) = match spec.kind {
                     ObjectKind::Ring => {

@@ -432,6 +432,7 @@ fn objects_text(k: &Kernel) -> String {
             crate::kernel::ipc::ObjectKind::TcpSocket => "TCP socket",
             crate::kernel::ipc::ObjectKind::UdpSocket => "UDP socket",
             crate::kernel::ipc::ObjectKind::UnixSocket => "Unix socket",
+            crate::kernel::ipc::ObjectKind::RpcPort => "RPC port",
         };
         match object {
             Object::Absent => {}
@@ -455,6 +456,9 @@ fn objects_text(k: &Kernel) -> String {
                 s.push_str(&format!("  {kind} {}: {}\n", spec.name, m.describe(k)));
             }
             Object::Link(l) => s.push_str(&format!("  {kind} {}\n", l.describe(k))),
+            Object::RpcPort(port) => {
+                s.push_str(&format!("  {kind} {}: {}\n", spec.name, port.describe()));
+            }
             Object::Socket(so) => {
                 s.push_str(&format!("  {kind} {}: {}\n", spec.name, so.describe()));
             }

@@ -192,6 +192,8 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
                 Some(crate::kernel::WaitOn::Receive { .. }) => "a message".into(),
                 Some(crate::kernel::WaitOn::Accept { .. }) => "a client to connect".into(),
                 Some(crate::kernel::WaitOn::Recv { .. }) => "data on a socket".into(),
+                Some(crate::kernel::WaitOn::RpcRequest { .. }) => "an RPC request".into(),
+                Some(crate::kernel::WaitOn::RpcReply { .. }) => "the reply to its RPC".into(),
                 None => "memory or the CPU".into(),
             },
         })

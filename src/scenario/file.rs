@@ -47,6 +47,7 @@ pub struct KernelSection {
     pub swap_time: Option<Spanned<i64>>,
     pub pipe_capacity: Option<Spanned<i64>>,
     pub link_capacity: Option<Spanned<toml::Value>>,
+    pub rpc_timeout: Option<Spanned<i64>>,
     pub aging: Option<Spanned<AgingSection>>,
     pub mlfq: Option<Spanned<MlfqSection>>,
     #[serde(default)]

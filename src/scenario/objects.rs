@@ -41,6 +41,7 @@ impl Declared {
                     RawStep::Shm(w, n) => (w, ObjectKind::Ring, Some(*n)),
                     RawStep::Mailbox(w, _) => (w, ObjectKind::Mailbox, None),
                     RawStep::Listen(w, t) => (w, ObjectKind::socket(*t), None),
+                    RawStep::RpcServer(w, _) => (w, ObjectKind::RpcPort, None),
                     _ => continue,
                 };
                 if let Some(d) = drafts
@@ -318,6 +319,7 @@ fn kind_name(kind: ObjectKind) -> &'static str {
         ObjectKind::TcpSocket => "TCP socket",
         ObjectKind::UdpSocket => "UDP socket",
         ObjectKind::UnixSocket => "Unix socket",
+        ObjectKind::RpcPort => "RPC port",
     }
 }
 
@@ -329,5 +331,6 @@ fn maker(kind: ObjectKind) -> &'static str {
         ObjectKind::Mailbox => "mailbox",
         ObjectKind::Link => "send",
         ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => "listen",
+        ObjectKind::RpcPort => "rpc-server",
     }
 }

@@ -610,6 +610,22 @@ fn resolve_steps(
                 let (object, transport) = objects.socket(c, name)?;
                 Step::Connect { object, transport }
             }
+            RawStep::RpcServer(name, semantics) => Step::RpcServer {
+                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
+                semantics: *semantics,
+            },
+            RawStep::RpcServe(name) => Step::RpcServe {
+                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
+            },
+            RawStep::RpcReply(name) => Step::RpcReply {
+                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
+            },
+            RawStep::RpcCall(name, procedure, args, lose_reply) => Step::RpcCall {
+                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
+                procedure: *procedure,
+                args: args.as_slice().into(),
+                lose_reply: *lose_reply,
+            },
             RawStep::Recv(name, max) => Step::SocketRecv {
                 object: objects.socket(c, name)?.0,
                 max: *max,

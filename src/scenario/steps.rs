@@ -2,6 +2,7 @@
 //! Parsing gives names as written; `validate` resolves them to processes and devices.
 
 use crate::kernel::message::{Capacity, MAX_CAPACITY, MAX_MESSAGE};
+use crate::kernel::rpc::{Procedure, Semantics};
 use crate::kernel::socket::Transport;
 use std::ops::Range;
 
@@ -63,6 +64,14 @@ pub enum RawStep {
     Connect(Word),
     /// `recv SOCKET [BYTES]`
     Recv(Word, u32),
+    /// `rpc-server PORT SEMANTICS`
+    RpcServer(Word, Semantics),
+    /// `rpc-serve PORT`
+    RpcServe(Word),
+    /// `rpc-reply PORT`
+    RpcReply(Word),
+    /// `rpc-call PORT PROCEDURE [ARGS...] [lost-reply]`
+    RpcCall(Word, Procedure, Vec<i32>, bool),
 }
 
 /// A word of a step and where it is in the file.
@@ -86,7 +95,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 28] = [
+pub const USAGE: [(&str, &str); 32] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -115,6 +124,16 @@ pub const USAGE: [(&str, &str); 28] = [
     ("accept", "accept SOCKET"),
     ("connect", "connect SOCKET"),
     ("recv", "recv SOCKET [BYTES]"),
+    (
+        "rpc-server",
+        "rpc-server PORT at-least-once|at-most-once|exactly-once",
+    ),
+    ("rpc-serve", "rpc-serve PORT"),
+    ("rpc-reply", "rpc-reply PORT"),
+    (
+        "rpc-call",
+        "rpc-call PORT add|deposit|balance|time [ARGS...] [lost-reply]",
+    ),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -344,6 +363,72 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
                 Some(_) => (ticks(1)? as u32).min(MAX_READ),
             };
             Ok(RawStep::Recv(word(0), max))
+        }
+        "rpc-server" => {
+            arity(2, 2)?;
+            let (o, w) = &args[1];
+            let Some(semantics) = Semantics::parse(w) else {
+                return Err(error(
+                    format!("`{w}` is not what an RPC system promises"),
+                    Some("say at-least-once, at-most-once or exactly-once".into()),
+                    at(*o, w.len()),
+                ));
+            };
+            Ok(RawStep::RpcServer(word(0), semantics))
+        }
+        "rpc-serve" | "rpc-reply" => {
+            arity(1, 1)?;
+            Ok(if keyword == "rpc-serve" {
+                RawStep::RpcServe(word(0))
+            } else {
+                RawStep::RpcReply(word(0))
+            })
+        }
+        "rpc-call" => {
+            arity(2, usize::MAX)?;
+            let (po, pw) = &args[1];
+            let Some(procedure) = Procedure::parse(pw) else {
+                let names: Vec<&str> = Procedure::ALL.iter().map(|p| p.name()).collect();
+                return Err(error(
+                    format!("the server offers no procedure `{pw}`"),
+                    Some(super::error::one_of_hint(pw, &names)),
+                    at(*po, pw.len()),
+                ));
+            };
+            let mut rest = &args[2..];
+            let lose = rest.last().is_some_and(|(_, w)| w == "lost-reply");
+            if lose {
+                rest = &rest[..rest.len() - 1];
+            }
+            if rest.len() != procedure.arity() {
+                return Err(error(
+                    format!(
+                        "{} takes {}",
+                        procedure.name(),
+                        count_words(procedure.arity(), procedure.arity())
+                    ),
+                    Some(format!("write it as \"{usage}\"")),
+                    at(*po, pw.len()),
+                ));
+            }
+            let mut values = Vec::new();
+            for (o, w) in rest {
+                match w.parse::<i32>() {
+                    Ok(n) => values.push(n),
+                    Err(_) => {
+                        return Err(error(
+                            format!("`{w}` is not a whole number an RPC can carry"),
+                            Some(format!(
+                                "arguments are 32-bit integers, from {} to {}",
+                                i32::MIN,
+                                i32::MAX
+                            )),
+                            at(*o, w.len()),
+                        ));
+                    }
+                }
+            }
+            Ok(RawStep::RpcCall(word(0), procedure, values, lose))
         }
         "receive" | "try-receive" | "destroy" => {
             arity(1, 1)?;

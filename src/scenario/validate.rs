@@ -235,6 +235,16 @@ fn kernel_config(c: &mut Checker, k: &KernelSection) -> Result<KernelConfig> {
             Some(v) => link_capacity(c, v)?,
             None => Capacity::Unbounded,
         },
+        rpc_timeout: match &k.rpc_timeout {
+            Some(v) => u64::from(c.small(
+                v,
+                1,
+                1_000_000,
+                "rpc_timeout",
+                "the ticks an RPC client waits for a reply",
+            )?),
+            None => crate::kernel::rpc::DEFAULT_TIMEOUT,
+        },
     })
 }
 

@@ -98,6 +98,10 @@ pub(super) struct GenArgs {
     /// The jobs of OSTEP's scheduler.py -s SEED -j JOBS -m MAXLEN (sched)
     #[arg(long)]
     ostep: bool,
+    /// The mailbox's capacity: 0 (a rendezvous) to 10 messages, or unbounded (messages;
+    /// drawn from the seed if not given)
+    #[arg(long, value_name = "N|unbounded")]
+    capacity: Option<String>,
 }
 
 impl GenArgs {
@@ -115,6 +119,13 @@ impl GenArgs {
             max_io: n(self.max_io),
             forks: n(self.forks),
             ostep: self.ostep.then(|| Spanned::new(0..0, true)),
+            capacity: self.capacity.as_deref().map(|c| {
+                // A number is a number of messages; anything else is checked as a word.
+                let value = c
+                    .parse::<i64>()
+                    .map_or_else(|_| toml::Value::String(c.to_string()), toml::Value::Integer);
+                Spanned::new(0..0, value)
+            }),
         }
     }
 
@@ -132,6 +143,7 @@ impl GenArgs {
             ("--max-io", o.max_io.is_some()),
             ("--forks", o.forks.is_some()),
             ("--ostep", o.ostep.is_some()),
+            ("--capacity", o.capacity.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
@@ -218,7 +230,7 @@ pub(super) fn report(error: &ExerciseError) -> i32 {
     EXIT_BAD_INPUT
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "context_switch",
     "max_arrival",
     "max_io",
@@ -229,6 +241,7 @@ const KEYS: [&str; 10] = [
     "quantum",
     "forks",
     "ostep",
+    "capacity",
 ];
 
 /// Rewrites an option error in command-line terms: `max_arrival = 5` becomes `--max-arrival 5`.

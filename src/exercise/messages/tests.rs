@@ -1,0 +1,3 @@
+//! Messages exercises, worked by hand.
+
+use super::*;

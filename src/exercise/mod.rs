@@ -1,6 +1,6 @@
 //! Classroom exercises: problems generated from a seed or pinned in files under `exercises/`,
-//! their worked answers — computed by the simulated kernel (scheduling, states) or by a pure
-//! interpreter (fork), never typed in — and the grading of a student's answers file.
+//! their worked answers — computed by the simulated kernel (scheduling, states, messages) or by
+//! a pure interpreter (fork), never typed in — and the grading of a student's answers file.
 //!
 //! The public API, for the command line, `proclab dev check` and tests:
 //! - [`Exercise::generate`] a problem from [`Params`] and a seed; [`Exercise::solve`] it;
@@ -151,7 +151,7 @@ pub struct Exercise {
 /// The worked answers of an exercise.
 #[derive(Clone, Debug)]
 pub enum Solution {
-    /// A run of the simulated kernel (scheduling and states).
+    /// A run of the simulated kernel (scheduling, states and messages).
     Run(Box<RunSolution>),
     /// The fork program's interpretation.
     Fork(ForkSolution),

@@ -389,4 +389,46 @@ mod tests {
         };
         assert_eq!(o.resolve(Kind::Sched).unwrap_err().key, "maxlen");
     }
+
+    #[test]
+    fn a_capacity_is_a_number_of_messages_or_unbounded() {
+        let with = |v: toml::Value| Options {
+            capacity: Some(Spanned::new(0..0, v)),
+            ..Options::default()
+        };
+        let capacity = |v: toml::Value| match with(v).resolve(Kind::Messages) {
+            Ok(Params::Messages(p)) => Ok(p.capacity),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.message),
+        };
+        assert_eq!(capacity(toml::Value::Integer(0)), Ok(Some(Capacity::Zero)));
+        assert_eq!(
+            capacity(toml::Value::Integer(3)),
+            Ok(Some(Capacity::Bounded(3)))
+        );
+        assert_eq!(
+            capacity(toml::Value::String("Unbounded".into())),
+            Ok(Some(Capacity::Unbounded))
+        );
+        assert_eq!(
+            capacity(toml::Value::Integer(11)),
+            Err("capacity = 11 is out of range".into())
+        );
+        assert_eq!(
+            capacity(toml::Value::String("lots".into())),
+            Err("capacity = \"lots\" is not a number of messages".into())
+        );
+        let e = with(toml::Value::Integer(1))
+            .resolve(Kind::States)
+            .unwrap_err();
+        assert_eq!(e.message, "capacity does not apply to states exercises");
+        let Ok(Params::Messages(d)) = Options::default().resolve(Kind::Messages) else {
+            panic!("defaults")
+        };
+        assert_eq!(
+            (d.jobs, d.maxlen, d.max_arrival, d.capacity),
+            (3, 3, 3, None)
+        );
+        assert_eq!(d.machine, Machine::new("fcfs", 2, 0));
+    }
 }

@@ -7,7 +7,7 @@ mod messages;
 mod written;
 
 use super::error::{ExerciseError, Source, read_text};
-use super::field::{self, Field};
+use super::field::{self, Field, ProcessField};
 use super::options::{Options, Params};
 use super::{Exercise, Kind, Solution, expected};
 use crate::scenario::error::{did_you_mean, one_of_hint};
@@ -100,6 +100,18 @@ fn ask(src: &Source, f: &File, e: &Exercise, generated: bool) -> Result<Vec<Fiel
                 Some(item.span()),
                 "the lines of a generated program differ from seed to seed",
                 "ask processes, lines or orders, or write the program out",
+            ));
+        }
+        if generated
+            && matches!(
+                field,
+                Field::Process(_, ProcessField::Sent | ProcessField::Received)
+            )
+        {
+            return Err(src.error(
+                Some(item.span()),
+                "which processes send and which receive differs from seed to seed",
+                "leave out ask to ask every process's answers, ask blocked, or write the problem out",
             ));
         }
         out.push(field.clone());
@@ -250,7 +262,7 @@ pub fn find(name: &str, dir: &Path) -> Result<Pinned> {
             format!("no exercise file or id {name:?}"),
             format!(
                 "there is no {} folder here: give the path to an exercise file, or a kind to \
-                 generate one (sched, fork, states)",
+                 generate one (sched, fork, states, messages)",
                 dir.display()
             ),
         ));

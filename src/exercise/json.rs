@@ -167,7 +167,6 @@ fn run_answers<'a>(e: &Exercise, run: &'a RunSolution, kind: Kind) -> RunAnswers
                     })
                     .collect()
             });
-            let calls = messages::calls::calls_of(run, &r.name);
             let job = e
                 .workload()
                 .and_then(|w| w.jobs.iter().find(|j| *j.name == *r.name));
@@ -176,7 +175,7 @@ fn run_answers<'a>(e: &Exercise, run: &'a RunSolution, kind: Kind) -> RunAnswers
                     .map(|_| messages::calls::answer(run, &r.name, f))
             };
             let blocked = (kind == Kind::Messages).then(|| {
-                calls
+                messages::calls::calls_of(run, &r.name)
                     .iter()
                     .filter(|c| c.blocked)
                     .map(|c| BlockJson {

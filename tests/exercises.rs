@@ -3,9 +3,10 @@
 //! against OSTEP's scheduler.py; and the built binary's `exercise` and `grade` commands, their
 //! output and exit codes.
 
+mod common;
+use common::bin::{TempDir, keys, proclab, stderr, stdout};
 use proclab::exercise::{Exercise, Kind, Options, Pinned, json};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 use toml::Spanned;
 
 fn solved_text(e: &Exercise) -> String {
@@ -55,6 +56,11 @@ fn options(pairs: &[(&str, i64)], policy: Option<&str>, ostep: bool) -> Options 
             "max_arrival" => o.max_arrival = v,
             "max_io" => o.max_io = v,
             "forks" => o.forks = v,
+            // A negative capacity stands for "unbounded" here.
+            "capacity" if *value < 0 => {
+                o.capacity = Some(Spanned::new(0..0, toml::Value::String("unbounded".into())))
+            }
+            "capacity" => o.capacity = Some(Spanned::new(0..0, toml::Value::Integer(*value))),
             other => panic!("unknown option {other}"),
         }
     }
@@ -120,6 +126,25 @@ fn generated_exercises_solved() {
             8,
             options(&[("jobs", 2)], Some("fcfs"), false),
         ),
+        ("messages_1", Kind::Messages, 1, options(&[], None, false)),
+        (
+            "messages_zero_4",
+            Kind::Messages,
+            4,
+            options(&[("capacity", 0)], None, false),
+        ),
+        (
+            "messages_rr_unbounded_6",
+            Kind::Messages,
+            6,
+            options(&[("capacity", -1), ("jobs", 4)], Some("rr"), false),
+        ),
+        (
+            "messages_two_processes_9",
+            Kind::Messages,
+            9,
+            options(&[("capacity", 1), ("jobs", 2)], None, false),
+        ),
     ];
     for (name, kind, seed, o) in cases {
         let e = generated(kind, seed, &o);
@@ -180,61 +205,6 @@ fn ostep_figures_match_scheduler_py() {
 }
 
 // ---- The built binary ----
-
-fn proclab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_proclab"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "proclab-exercise-test-{}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).expect("writable");
-        path.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn keys(v: &serde_json::Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .expect("an object")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    k.sort();
-    k
-}
 
 #[test]
 fn sched_json_has_exactly_the_documented_shape() {

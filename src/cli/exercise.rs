@@ -14,7 +14,7 @@ use toml::Spanned;
 pub const EXERCISES_DIR: &str = "exercises";
 
 pub(super) const EXERCISE_HELP: &str = "\
-TARGET is a kind to generate a problem from a seed — sched, fork or states — or an exercise
+TARGET is a kind to generate a problem from a seed — sched, fork, states or messages — or an exercise
 file (or the id of one in ./exercises/). The same seed and options give the same problem on
 every machine and in every version.
 
@@ -26,6 +26,8 @@ Options by kind (defaults in brackets):
   states  --policy [rr] --jobs [3] --minlen [1] --maxlen [4] --quantum [2]
           --context-switch [0] --max-arrival [4] --max-io [5]
   fork    --forks [3]
+  messages --capacity [drawn: 0, 1, 2, 3 or unbounded] --jobs [3] --minlen [1]
+          --maxlen [3] --max-arrival [3] --policy [fcfs] --quantum [2]
 Policies: fcfs (or fifo), sjf, srtf, priority, priority-preemptive, rr, mlfq, lottery,
 stride, hrrn, in any case.
 
@@ -35,6 +37,7 @@ Examples:
   proclab exercise sched --ostep --seed 1 --jobs 5 --maxlen 100 --policy SJF --solve
   proclab exercise fork --seed 5 --solve
   proclab exercise states --seed 3 --ask P2.states --solve
+  proclab exercise messages --seed 4 --capacity 1 --solve
   proclab exercise sched --seed 7 --json
   proclab exercise sched --seed 7 --scenario > mine.toml && proclab open mine.toml
   proclab exercise exercises/fcfs-convoy.toml --solve
@@ -52,6 +55,8 @@ them (P2.waiting is `waiting` under [P2]):
   waiting = 17                  # averages are right within 0.01
 
   states exercises:  [P1] states = [\"new 0\", \"ready 0\", \"running 2\", …]
+  messages exercises: [P2] received = [\"a1\", \"none\"], sent = [\"b1\", \"failed\"],
+                     blocked = [\"receive 2 to 5\", \"send 7 forever\"]
   fork exercises:    processes = 8, lines = 7, orders = 3, and [output] A = 2
   a variant of a [generate] exercise: seed = 12 in the file, or --seed 12
 
@@ -98,6 +103,10 @@ pub(super) struct GenArgs {
     /// The jobs of OSTEP's scheduler.py -s SEED -j JOBS -m MAXLEN (sched)
     #[arg(long)]
     ostep: bool,
+    /// The mailbox's capacity: 0 (a rendezvous) to 10 messages, or unbounded (messages;
+    /// drawn from the seed if not given)
+    #[arg(long, value_name = "N|unbounded")]
+    capacity: Option<String>,
 }
 
 impl GenArgs {
@@ -115,6 +124,13 @@ impl GenArgs {
             max_io: n(self.max_io),
             forks: n(self.forks),
             ostep: self.ostep.then(|| Spanned::new(0..0, true)),
+            capacity: self.capacity.as_deref().map(|c| {
+                // A number is a number of messages; anything else is checked as a word.
+                let value = c
+                    .parse::<i64>()
+                    .map_or_else(|_| toml::Value::String(c.to_string()), toml::Value::Integer);
+                Spanned::new(0..0, value)
+            }),
         }
     }
 
@@ -132,6 +148,7 @@ impl GenArgs {
             ("--max-io", o.max_io.is_some()),
             ("--forks", o.forks.is_some()),
             ("--ostep", o.ostep.is_some()),
+            ("--capacity", o.capacity.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
@@ -141,7 +158,7 @@ impl GenArgs {
 /// `proclab exercise`'s arguments.
 #[derive(clap::Args, Debug)]
 pub(super) struct ExerciseArgs {
-    /// sched, fork or states; or an exercise file, or its id in ./exercises/
+    /// sched, fork, states or messages; or an exercise file, or its id in ./exercises/
     target: String,
     /// Seed of the problem (a generated kind, or a variant of a [generate] exercise)
     #[arg(long, value_name = "N")]
@@ -155,7 +172,7 @@ pub(super) struct ExerciseArgs {
     /// Print the problem as a scenario file for `proclab run` and `proclab open`
     #[arg(long, conflicts_with = "solve")]
     scenario: bool,
-    /// Ask only this answer, such as P2.waiting or P1.states (repeatable)
+    /// Ask only this answer, such as P2.waiting, P1.states or P3.received (repeatable)
     #[arg(long, value_name = "FIELD")]
     ask: Vec<String>,
     #[command(flatten)]
@@ -218,7 +235,7 @@ pub(super) fn report(error: &ExerciseError) -> i32 {
     EXIT_BAD_INPUT
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "context_switch",
     "max_arrival",
     "max_io",
@@ -229,6 +246,7 @@ const KEYS: [&str; 10] = [
     "quantum",
     "forks",
     "ostep",
+    "capacity",
 ];
 
 /// Rewrites an option error in command-line terms: `max_arrival = 5` becomes `--max-arrival 5`.

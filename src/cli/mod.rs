@@ -175,7 +175,7 @@ Example:
   proclab scenarios
   proclab run scheduling/fcfs-convoy")]
     Scenarios,
-    /// Generate an exercise from a seed (sched, fork, states), or show a pinned one
+    /// Generate an exercise from a seed (sched, fork, states, messages), or show a pinned one
     #[command(after_help = exercise::EXERCISE_HELP)]
     Exercise(exercise::ExerciseArgs),
     /// Grade a student's answers file against an exercise

@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 pub enum Given {
     /// A number (whole numbers are exact).
     Number(f64),
-    /// A list of strings, each with its position (the `states` answer).
+    /// A list of strings, each with its position (`states`, `received`, `sent`, `blocked`).
     List(Vec<(String, Range<usize>)>),
 }
 
@@ -52,8 +52,8 @@ fn value(src: &Source, v: &Spanned<DeValue>) -> Result<Given> {
     let bad = |what: &str| {
         src.error(
             Some(v.span()),
-            format!("expected a number or a list of states, found {what}"),
-            "write numbers without quotes (waiting = 6, or 4.33 for an average), and states as [\"new 0\", \"ready 0\", …]",
+            format!("expected a number or a list, found {what}"),
+            "write numbers without quotes (waiting = 6, or 4.33 for an average), and lists of quoted entries, such as [\"new 0\", \"ready 0\"] or [\"a1\", \"none\"]",
         )
     };
     match v.get_ref() {
@@ -73,8 +73,8 @@ fn value(src: &Source, v: &Spanned<DeValue>) -> Result<Given> {
                 DeValue::String(s) => Ok((s.to_string(), item.span())),
                 _ => Err(src.error(
                     Some(item.span()),
-                    "expected a state and a time in quotes",
-                    "write each entry as \"STATE TIME\", such as \"ready 4\"",
+                    "expected an entry in quotes",
+                    "write each entry in quotes, such as \"ready 4\", \"a1\" or \"receive 2 to 5\"",
                 )),
             })
             .collect::<Result<Vec<_>>>()

@@ -5,6 +5,7 @@
 use super::Solution;
 use super::field::{Field, ProcessField};
 use super::fork::ForkSolution;
+use super::messages::calls;
 use super::states::{StateAt, states_of};
 use super::workload::RunSolution;
 use crate::kernel::event::Event;
@@ -23,6 +24,8 @@ pub enum Expected {
     Mean(Vec<u64>),
     /// The states a process enters, in order.
     States(Vec<StateAt>),
+    /// The entries of a messages answer (`received`, `sent`, `blocked`), in canonical form.
+    Entries(Vec<String>),
 }
 
 impl Expected {
@@ -44,6 +47,10 @@ impl Expected {
                 let items: Vec<String> = s.iter().map(|s| format!("\"{s}\"")).collect();
                 format!("[{}]", items.join(", "))
             }
+            Expected::Entries(e) => {
+                let items: Vec<String> = e.iter().map(|e| format!("\"{e}\"")).collect();
+                format!("[{}]", items.join(", "))
+            }
         }
     }
 }
@@ -54,7 +61,7 @@ fn time(row: &ProcessRow, f: ProcessField) -> Option<u64> {
         ProcessField::Turnaround => row.turnaround,
         ProcessField::Waiting => Some(row.waiting),
         ProcessField::Response => row.response,
-        ProcessField::States => None,
+        _ => None,
     }
 }
 
@@ -71,6 +78,10 @@ fn run_expected(run: &RunSolution, field: &Field) -> Option<Expected> {
     match field {
         Field::Process(name, ProcessField::States) => {
             Some(Expected::States(states_of(&run.transitions(name))))
+        }
+        Field::Process(name, f) if f.is_message() => {
+            run.row(name)?;
+            Some(Expected::Entries(calls::answer(run, name, *f)))
         }
         Field::Process(name, f) => time(run.row(name)?, *f).map(Expected::Count),
         Field::Average(a) => Some(Expected::Mean(
@@ -205,6 +216,7 @@ fn run_explain(run: &RunSolution, field: &Field) -> String {
                         log.join("\n      ")
                     )
                 }
+                f => calls::explain(run, name, *f),
             }
         }
         Field::Average(a) => {

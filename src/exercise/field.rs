@@ -18,6 +18,12 @@ pub enum ProcessField {
     Response,
     /// The states it enters, in order, with the time of each.
     States,
+    /// What each of its receives gets: a message, or none.
+    Received,
+    /// What each of its sends comes to: the message goes, or the try-send fails.
+    Sent,
+    /// Each time it blocks in a send or a receive: when, and when it is woken.
+    Blocked,
 }
 
 impl ProcessField {
@@ -37,7 +43,23 @@ impl ProcessField {
             ProcessField::Waiting => "waiting",
             ProcessField::Response => "response",
             ProcessField::States => "states",
+            ProcessField::Received => "received",
+            ProcessField::Sent => "sent",
+            ProcessField::Blocked => "blocked",
         }
+    }
+
+    /// True for the answers of messages exercises (`received`, `sent`, `blocked`).
+    pub fn is_message(self) -> bool {
+        matches!(
+            self,
+            ProcessField::Received | ProcessField::Sent | ProcessField::Blocked
+        )
+    }
+
+    /// True if the answer is a list of strings rather than a number.
+    pub fn is_list(self) -> bool {
+        self == ProcessField::States || self.is_message()
     }
 }
 
@@ -152,15 +174,30 @@ impl Field {
         matches!(self, Field::Average(_))
     }
 
-    /// Every field an exercise of `kind` could ask, given its process names (scheduling and
-    /// states) or its printed lines (fork).
+    /// True if the answer is a list of strings (`states`, `received`, `sent`, `blocked`).
+    pub fn is_list(&self) -> bool {
+        matches!(self, Field::Process(_, f) if f.is_list())
+    }
+
+    /// Every field an exercise of `kind` could ask, given its process names (scheduling,
+    /// states and messages) or its printed lines (fork). For messages, every process has
+    /// `sent` and `received` here; the exercise keeps those its programs make sense of.
     pub fn all(kind: Kind, processes: &[&str], lines: &[&str]) -> Vec<Field> {
         let mut out = Vec::new();
         match kind {
-            Kind::Sched | Kind::States => {
+            Kind::Sched | Kind::States | Kind::Messages => {
                 for name in processes {
                     if kind == Kind::States {
                         out.push(Field::Process(name.to_string(), ProcessField::States));
+                    }
+                    if kind == Kind::Messages {
+                        for f in [
+                            ProcessField::Sent,
+                            ProcessField::Received,
+                            ProcessField::Blocked,
+                        ] {
+                            out.push(Field::Process(name.to_string(), f));
+                        }
                     }
                     for f in ProcessField::TIMES {
                         out.push(Field::Process(name.to_string(), f));

@@ -7,6 +7,7 @@ use super::error::ExerciseError;
 use super::expected::and_list;
 use super::expected::{Expected, TOLERANCE, expected, explain};
 use super::field::{Field, ProcessField};
+use super::messages::{calls, entries};
 use super::states::{STATE_NAMES, StateAt};
 use super::workload::RunSolution;
 use super::{Exercise, Solution};
@@ -123,11 +124,28 @@ fn resolve(answers: &Answers, fields: &[Field], e: &Entry) -> Result<Field> {
             format!("unknown table [{table}]"),
             format!("this exercise's tables are {table_list}"),
         )),
-        Some(table) => Err(answers.error(
-            e.key_span.clone(),
-            format!("unknown field `{}` in [{table}]", e.key),
-            hint(&e.key, &keys_of(Some(table))),
-        )),
+        Some(table) => {
+            let keys = keys_of(Some(table));
+            // A process of a messages exercise that only sends has no `received`, and the other
+            // way round: say so rather than list the keys.
+            let missing_call = match e.key.as_str() {
+                "received" => Some("receive"),
+                "sent" => Some("send"),
+                _ => None,
+            };
+            let hint = match missing_call {
+                Some(call) if keys.contains(&"blocked") => format!(
+                    "{table} makes no {call} call; its answers are {}",
+                    keys.join(", ")
+                ),
+                _ => hint(&e.key, &keys),
+            };
+            Err(answers.error(
+                e.key_span.clone(),
+                format!("unknown field `{}` in [{table}]", e.key),
+                hint,
+            ))
+        }
     }
 }
 
@@ -275,20 +293,23 @@ pub fn grade(exercise: &Exercise, solution: &Solution, answers: &Answers) -> Res
     let mut given: Vec<(Field, &Entry)> = Vec::new();
     for e in &answers.entries {
         let field = resolve(answers, &fields, e)?;
-        let states_field = matches!(field, Field::Process(_, ProcessField::States));
-        match (&e.value, states_field) {
-            (Given::List(_), false) => {
+        match (&e.value, &field) {
+            (Given::List(_), f) if !f.is_list() => {
                 return Err(answers.error(
                     e.value_span.clone(),
                     format!("{} is a number", field.label()),
                     "write it without brackets or quotes",
                 ));
             }
-            (Given::Number(_), true) => {
+            (Given::Number(_), Field::Process(_, f)) if f.is_list() => {
+                let (what, example) = match f {
+                    ProcessField::States => ("states", "[\"new 0\", \"ready 0\", …]"),
+                    f => ("entries", entries::placeholder(*f)),
+                };
                 return Err(answers.error(
                     e.value_span.clone(),
-                    format!("{} is a list of states", field.label()),
-                    "write it as [\"new 0\", \"ready 0\", …]",
+                    format!("{} is a list of {what}", field.label()),
+                    format!("write it as {example}"),
                 ));
             }
             _ => {}
@@ -329,6 +350,23 @@ pub fn grade(exercise: &Exercise, solution: &Solution, answers: &Answers) -> Res
                         right.show()
                     ),
                 )
+            }
+            (Some(Given::List(items)), Expected::Entries(right)) => {
+                let Field::Process(name, f) = field else {
+                    continue;
+                };
+                let mine = items
+                    .iter()
+                    .map(|(text, span)| {
+                        entries::read(*f, text)
+                            .map_err(|e| answers.error(span.clone(), e.message, e.hint))
+                    })
+                    .collect::<Result<Vec<String>>>()?;
+                let explanation = match solution {
+                    Solution::Run(run) => calls::difference(run, name, *f, &mine),
+                    Solution::Fork(_) => String::new(),
+                };
+                (&mine == right, explanation)
             }
             (Some(Given::List(items)), Expected::States(states)) => {
                 let mine = given_states(answers, items)?;
@@ -437,6 +475,7 @@ impl Grade {
                     Expected::States(s) => {
                         json!(s.iter().map(ToString::to_string).collect::<Vec<_>>())
                     }
+                    Expected::Entries(e) => json!(e),
                 },
                 explanation: &r.explanation,
             })

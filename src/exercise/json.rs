@@ -1,15 +1,21 @@
 //! An exercise and its answers as one JSON document. For a generated `sched` exercise the shape
 //! is exactly `{kind, seed, workload: {scheduler, quantum, context_switch, processes: [{name,
 //! arrival, burst, priority}]}, answers: {processes: {NAME: {finish, turnaround, waiting,
-//! response}}, summary}}`; `states` adds each process's program and states, `fork` has `program`
-//! instead of `workload`; a pinned exercise starts with `id`, `title` and `ask`.
+//! response}}, summary}}`; `states` adds each process's program and states, `messages` each
+//! process's program, the mailboxes, and each process's `sent`, `received` and `blocked`;
+//! `fork` has `program` instead of `workload`; a pinned exercise starts with `id`, `title` and
+//! `ask`.
 
+use super::field::ProcessField;
+use super::messages;
 use super::states::states_of;
 use super::workload::{RunSolution, Workload};
 use super::{Exercise, Kind, Problem, Solution};
+use crate::kernel::message::Capacity;
 use crate::report::summary::Summary;
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde_json::json;
 
 /// A map that keeps its keys in the order given (processes in table order, not sorted).
 struct Ordered<T>(Vec<(String, T)>);
@@ -36,11 +42,28 @@ struct JobJson<'a> {
 }
 
 #[derive(Serialize)]
+struct MailboxJson<'a> {
+    name: &'a str,
+    made_by: &'a str,
+    /// A number of messages (0: a rendezvous), or `"unbounded"`.
+    capacity: serde_json::Value,
+}
+
+#[derive(Serialize)]
 struct WorkloadJson<'a> {
     scheduler: &'static str,
     quantum: Option<u64>,
     context_switch: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mailboxes: Option<Vec<MailboxJson<'a>>>,
     processes: Vec<JobJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct BlockJson {
+    call: &'static str,
+    at: u64,
+    woken: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +82,12 @@ struct TimesJson {
     response: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     states: Option<Vec<StateJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    received: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocked: Option<Vec<BlockJson>>,
 }
 
 #[derive(Serialize)]
@@ -85,10 +114,25 @@ struct Doc<'a, A: Serialize> {
 }
 
 fn workload(w: &Workload, kind: Kind) -> WorkloadJson<'_> {
+    let mailboxes = (kind == Kind::Messages).then(|| {
+        messages::mailboxes(w)
+            .into_iter()
+            .map(|(made_by, name, capacity)| MailboxJson {
+                name,
+                made_by,
+                capacity: match capacity {
+                    Capacity::Zero => json!(0),
+                    Capacity::Bounded(n) => json!(n),
+                    Capacity::Unbounded => json!("unbounded"),
+                },
+            })
+            .collect()
+    });
     WorkloadJson {
         scheduler: w.machine.scheduler,
         quantum: w.machine.quantum,
         context_switch: w.machine.context_switch,
+        mailboxes,
         processes: w
             .jobs
             .iter()
@@ -97,13 +141,13 @@ fn workload(w: &Workload, kind: Kind) -> WorkloadJson<'_> {
                 arrival: j.arrival,
                 burst: (kind == Kind::Sched).then(|| j.burst()),
                 priority: j.priority,
-                program: (kind == Kind::States).then(|| j.steps()),
+                program: (kind != Kind::Sched).then(|| j.steps()),
             })
             .collect(),
     }
 }
 
-fn run_answers(run: &RunSolution, kind: Kind) -> RunAnswers<'_> {
+fn run_answers<'a>(e: &Exercise, run: &'a RunSolution, kind: Kind) -> RunAnswers<'a> {
     let names = &run.report.names;
     let processes = run
         .report
@@ -123,12 +167,33 @@ fn run_answers(run: &RunSolution, kind: Kind) -> RunAnswers<'_> {
                     })
                     .collect()
             });
+            let job = e
+                .workload()
+                .and_then(|w| w.jobs.iter().find(|j| *j.name == *r.name));
+            let list = |f: ProcessField| {
+                job.filter(|j| kind == Kind::Messages && messages::has_field(j, f))
+                    .map(|_| messages::calls::answer(run, &r.name, f))
+            };
+            let blocked = (kind == Kind::Messages).then(|| {
+                messages::calls::calls_of(run, &r.name)
+                    .iter()
+                    .filter(|c| c.blocked)
+                    .map(|c| BlockJson {
+                        call: if c.send { "send" } else { "receive" },
+                        at: c.at,
+                        woken: c.returned.as_ref().map(|(t, _)| *t),
+                    })
+                    .collect()
+            });
             let times = TimesJson {
                 finish: r.finish,
                 turnaround: r.turnaround,
                 waiting: r.waiting,
                 response: r.response,
                 states,
+                sent: list(ProcessField::Sent),
+                received: list(ProcessField::Received),
+                blocked,
             };
             (r.name.to_string(), times)
         })
@@ -150,7 +215,7 @@ enum Answers<'a> {
 pub fn render(e: &Exercise, s: &Solution) -> String {
     let kind = e.kind();
     let answers = match s {
-        Solution::Run(run) => Answers::Run(run_answers(run, kind)),
+        Solution::Run(run) => Answers::Run(run_answers(e, run, kind)),
         Solution::Fork(f) => Answers::Fork(f.json()),
     };
     let doc = Doc {

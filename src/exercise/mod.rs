@@ -1,6 +1,6 @@
 //! Classroom exercises: problems generated from a seed or pinned in files under `exercises/`,
-//! their worked answers — computed by the simulated kernel (scheduling, states) or by a pure
-//! interpreter (fork), never typed in — and the grading of a student's answers file.
+//! their worked answers — computed by the simulated kernel (scheduling, states, messages) or by
+//! a pure interpreter (fork), never typed in — and the grading of a student's answers file.
 //!
 //! The public API, for the command line, `proclab dev check` and tests:
 //! - [`Exercise::generate`] a problem from [`Params`] and a seed; [`Exercise::solve`] it;
@@ -20,6 +20,7 @@ pub mod field;
 pub mod fork;
 pub mod grade;
 pub mod json;
+pub mod messages;
 pub mod options;
 pub mod pinned;
 pub mod sched;
@@ -51,11 +52,13 @@ pub enum Kind {
     Fork,
     /// Process states: the states each process goes through, with times.
     States,
+    /// Message passing: what each receive gets, and when each process blocks.
+    Messages,
 }
 
 impl Kind {
     /// Every kind, in the order the documentation lists them.
-    pub const ALL: [Kind; 3] = [Kind::Sched, Kind::Fork, Kind::States];
+    pub const ALL: [Kind; 4] = [Kind::Sched, Kind::Fork, Kind::States, Kind::Messages];
 
     /// Its name on the command line and in files.
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Sched => "sched",
             Kind::Fork => "fork",
             Kind::States => "states",
+            Kind::Messages => "messages",
         }
     }
 
@@ -95,6 +99,15 @@ impl Kind {
                 "max_io",
             ],
             Kind::Fork => &["forks"],
+            Kind::Messages => &[
+                "policy",
+                "jobs",
+                "minlen",
+                "maxlen",
+                "quantum",
+                "max_arrival",
+                "capacity",
+            ],
         }
     }
 }
@@ -114,6 +127,8 @@ pub enum Problem {
     States(Workload),
     /// A fork program.
     Fork(ForkProgram),
+    /// Processes that compute and pass messages through mailboxes, and a scheduler.
+    Messages(Workload),
 }
 
 /// A problem ready to show, solve and grade: generated, or read from an exercise file.
@@ -136,7 +151,7 @@ pub struct Exercise {
 /// The worked answers of an exercise.
 #[derive(Clone, Debug)]
 pub enum Solution {
-    /// A run of the simulated kernel (scheduling and states).
+    /// A run of the simulated kernel (scheduling, states and messages).
     Run(Box<RunSolution>),
     /// The fork program's interpretation.
     Fork(ForkSolution),
@@ -163,6 +178,10 @@ impl Exercise {
                 format!("fork() exercise, seed {seed}"),
                 Problem::Fork(ForkProgram::generated(seed, p.forks)),
             ),
+            Params::Messages(p) => (
+                format!("Message passing exercise, seed {seed}"),
+                Problem::Messages(messages::generate(seed, p)),
+            ),
         };
         Exercise {
             id: None,
@@ -180,13 +199,14 @@ impl Exercise {
             Problem::Sched(_) => Kind::Sched,
             Problem::States(_) => Kind::States,
             Problem::Fork(_) => Kind::Fork,
+            Problem::Messages(_) => Kind::Messages,
         }
     }
 
-    /// The workload, for scheduling and states exercises.
+    /// The workload, for scheduling, states and messages exercises.
     pub fn workload(&self) -> Option<&Workload> {
         match &self.problem {
-            Problem::Sched(w) | Problem::States(w) => Some(w),
+            Problem::Sched(w) | Problem::States(w) | Problem::Messages(w) => Some(w),
             Problem::Fork(_) => None,
         }
     }
@@ -198,6 +218,22 @@ impl Exercise {
                 let names: Vec<&str> = w.jobs.iter().map(|j| j.name.as_str()).collect();
                 Field::all(self.kind(), &names, &[])
             }
+            Problem::Messages(w) => {
+                let names: Vec<&str> = w.jobs.iter().map(|j| j.name.as_str()).collect();
+                // Only a process that sends has a `sent` answer, and one that receives a
+                // `received`.
+                Field::all(Kind::Messages, &names, &[])
+                    .into_iter()
+                    .filter(|f| match f {
+                        Field::Process(name, pf) => w
+                            .jobs
+                            .iter()
+                            .find(|j| &j.name == name)
+                            .is_some_and(|j| messages::has_field(j, *pf)),
+                        _ => true,
+                    })
+                    .collect()
+            }
             Problem::Fork(p) => {
                 let lines: Vec<&str> = p.run.lines.iter().map(String::as_str).collect();
                 Field::all(Kind::Fork, &[], &lines)
@@ -208,7 +244,8 @@ impl Exercise {
     /// The answers asked for: the `ask` list, or the kind's usual questions — every time of
     /// every job and the averages (sched), every process's states (states), the number of
     /// processes, how often each line is printed and, when there are at most
-    /// [`ORDERS_BY_HAND`], how many outputs are possible (fork).
+    /// [`ORDERS_BY_HAND`], how many outputs are possible (fork), what every process's sends
+    /// and receives come to and when it blocks (messages).
     pub fn asked(&self) -> Vec<Field> {
         if !self.ask.is_empty() {
             return self.ask.clone();
@@ -226,6 +263,7 @@ impl Exercise {
             .filter(|f| match (self.kind(), f) {
                 (Kind::Sched, Field::Process(..) | Field::Average(_)) => true,
                 (Kind::States, Field::Process(_, field::ProcessField::States)) => true,
+                (Kind::Messages, Field::Process(_, pf)) => pf.is_message(),
                 (Kind::Fork, Field::Processes | Field::Output(_)) => true,
                 (Kind::Fork, Field::Orders) => few_orders,
                 _ => false,
@@ -237,7 +275,7 @@ impl Exercise {
     /// and `proclab open`).
     pub fn scenario_toml(&self) -> String {
         match &self.problem {
-            Problem::Sched(w) | Problem::States(w) => {
+            Problem::Sched(w) | Problem::States(w) | Problem::Messages(w) => {
                 w.scenario_toml(&self.title, &self.description, self.seed)
             }
             Problem::Fork(p) => fork::scenario_toml(&p.run, &self.title, &p.source),
@@ -247,7 +285,7 @@ impl Exercise {
     /// Works out every answer.
     pub fn solve(&self) -> Result<Solution, ExerciseError> {
         match &self.problem {
-            Problem::Sched(w) | Problem::States(w) => {
+            Problem::Sched(w) | Problem::States(w) | Problem::Messages(w) => {
                 Ok(Solution::Run(Box::new(w.run(&self.scenario_toml())?)))
             }
             Problem::Fork(p) => Ok(Solution::Fork(p.solve())),

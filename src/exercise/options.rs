@@ -3,6 +3,7 @@
 
 use super::Kind;
 use super::workload::{Machine, policy, uses_quantum};
+use crate::kernel::message::Capacity;
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -31,6 +32,8 @@ pub struct Options {
     pub forks: Option<Spanned<i64>>,
     /// Reproduce OSTEP's `scheduler.py` (sched).
     pub ostep: Option<Spanned<bool>>,
+    /// The mailbox's capacity (messages): a number of messages, or `"unbounded"`.
+    pub capacity: Option<Spanned<toml::Value>>,
 }
 
 /// A parameter that is out of range or does not apply, with its key and position.
@@ -80,6 +83,26 @@ pub struct StatesParams {
     pub max_io: u64,
 }
 
+/// A messages exercise's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessagesParams {
+    /// The scheduler.
+    pub machine: Machine,
+    /// Number of processes.
+    pub jobs: u64,
+    /// Shortest CPU step.
+    pub minlen: u64,
+    /// Longest CPU step.
+    pub maxlen: u64,
+    /// Latest arrival of the processes after the first, which arrives at 0.
+    pub max_arrival: u64,
+    /// The mailbox's capacity; `None`: drawn from the seed.
+    pub capacity: Option<Capacity>,
+}
+
+/// The largest bounded capacity a generated mailbox may have: a few messages, to follow by hand.
+pub const MAX_EXERCISE_CAPACITY: u32 = 10;
+
 /// A fork exercise's parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForkParams {
@@ -96,6 +119,8 @@ pub enum Params {
     States(StatesParams),
     /// `fork`.
     Fork(ForkParams),
+    /// `messages`.
+    Messages(MessagesParams),
 }
 
 impl Params {
@@ -105,6 +130,7 @@ impl Params {
             Params::Sched(_) => Kind::Sched,
             Params::States(_) => Kind::States,
             Params::Fork(_) => Kind::Fork,
+            Params::Messages(_) => Kind::Messages,
         }
     }
 }
@@ -132,11 +158,36 @@ fn number(
     Ok(n as u64)
 }
 
+/// The capacity option: a number of messages from 0 (a rendezvous) to
+/// [`MAX_EXERCISE_CAPACITY`], or `unbounded`.
+fn capacity(v: &Spanned<toml::Value>) -> Result<Capacity> {
+    let error = |shown: String| OptionError {
+        key: "capacity",
+        span: v.span(),
+        // No other word of the message may be a key: the command line turns keys into flags.
+        message: format!("capacity = {shown} is not a number of messages"),
+        hint: format!(
+            "use a number of messages from 0 (a rendezvous) to {MAX_EXERCISE_CAPACITY}, or \"unbounded\""
+        ),
+    };
+    match v.get_ref() {
+        toml::Value::Integer(n) => match u32::try_from(*n) {
+            Ok(n) if n <= MAX_EXERCISE_CAPACITY => Ok(Capacity::of(n)),
+            _ => Err(OptionError {
+                message: format!("capacity = {n} is out of range"),
+                ..error(n.to_string())
+            }),
+        },
+        toml::Value::String(s) if s.eq_ignore_ascii_case("unbounded") => Ok(Capacity::Unbounded),
+        other => Err(error(other.to_string())),
+    }
+}
+
 impl Options {
     /// The first given option that `kind` does not use, if any.
     fn unused(&self, kind: Kind, ostep: bool) -> Option<(&'static str, Range<usize>)> {
         let span = |v: &Option<Spanned<i64>>| v.as_ref().map(Spanned::span);
-        let given: [(&'static str, Option<Range<usize>>); 10] = [
+        let given: [(&'static str, Option<Range<usize>>); 11] = [
             ("policy", self.policy.as_ref().map(Spanned::span)),
             ("jobs", span(&self.jobs)),
             ("minlen", span(&self.minlen)),
@@ -147,6 +198,7 @@ impl Options {
             ("max_io", span(&self.max_io)),
             ("forks", span(&self.forks)),
             ("ostep", self.ostep.as_ref().map(Spanned::span)),
+            ("capacity", self.capacity.as_ref().map(Spanned::span)),
         ];
         // scheduler.py has only -j, -m, -p and -q (and the seed, given apart).
         let uses: &[&str] = if ostep {
@@ -185,6 +237,7 @@ impl Options {
             let forks = number(&self.forks, "forks", 3, (1, 4))?;
             return Ok(Params::Fork(ForkParams { forks }));
         }
+        let capacity = self.capacity.as_ref().map(capacity).transpose()?;
         let scheduler = match &self.policy {
             Some(p) => policy(p.get_ref()).map_err(|hint| OptionError {
                 key: "policy",
@@ -193,6 +246,7 @@ impl Options {
                 hint,
             })?,
             None if kind == Kind::States => "rr",
+            None if kind == Kind::Messages => "fcfs",
             None => "fcfs",
         };
         let quantum_default = if ostep { 1 } else { 2 };
@@ -200,11 +254,17 @@ impl Options {
         let context_switch = number(&self.context_switch, "context_switch", 0, (0, 10))?;
         let machine = Machine::new(scheduler, quantum, context_switch);
         debug_assert_eq!(machine.quantum.is_some(), uses_quantum(scheduler));
-        let max_jobs = if kind == Kind::States { 6 } else { 26 };
-        let jobs_default = if ostep || kind == Kind::States { 3 } else { 4 };
-        let jobs = number(&self.jobs, "jobs", jobs_default, (1, max_jobs))?;
+        let (min_jobs, max_jobs) = match kind {
+            Kind::States => (1, 6),
+            // A sender and a receiver at least; few enough to follow every message by hand.
+            Kind::Messages => (2, 4),
+            _ => (1, 26),
+        };
+        let jobs_default = if ostep || kind != Kind::Sched { 3 } else { 4 };
+        let jobs = number(&self.jobs, "jobs", jobs_default, (min_jobs, max_jobs))?;
         let (len_default, len_max) = match (kind, ostep) {
             (Kind::States, _) => (4, 20),
+            (Kind::Messages, _) => (3, 10),
             (_, true) => (10, 1000),
             _ => (10, 100),
         };
@@ -223,13 +283,39 @@ impl Options {
                 hint: "the longest job cannot be shorter than the shortest".into(),
             });
         }
-        let max_arrival_default = if kind == Kind::States { 4 } else { 0 };
+        let (max_arrival_default, arrival_range) = match kind {
+            Kind::States => (4, (0, 1000)),
+            // The first process arrives alone at 0 and makes the mailbox, so that it exists
+            // before anybody else runs; the others arrive from 1.
+            Kind::Messages => (3, (1, 20)),
+            _ => (0, (0, 1000)),
+        };
         let max_arrival = number(
             &self.max_arrival,
             "max_arrival",
             max_arrival_default,
-            (0, 1000),
-        )?;
+            arrival_range,
+        )
+        .map_err(|e| match kind {
+            Kind::Messages => OptionError {
+                hint: format!(
+                    "{}: the first process arrives alone at 0 to make the mailbox, the others from 1 on",
+                    e.hint
+                ),
+                ..e
+            },
+            _ => e,
+        })?;
+        if kind == Kind::Messages {
+            return Ok(Params::Messages(MessagesParams {
+                machine,
+                jobs,
+                minlen,
+                maxlen,
+                max_arrival,
+                capacity,
+            }));
+        }
         if kind == Kind::States {
             let max_io = number(&self.max_io, "max_io", 5, (1, 100))?;
             return Ok(Params::States(StatesParams {
@@ -302,5 +388,47 @@ mod tests {
             ..Options::default()
         };
         assert_eq!(o.resolve(Kind::Sched).unwrap_err().key, "maxlen");
+    }
+
+    #[test]
+    fn a_capacity_is_a_number_of_messages_or_unbounded() {
+        let with = |v: toml::Value| Options {
+            capacity: Some(Spanned::new(0..0, v)),
+            ..Options::default()
+        };
+        let capacity = |v: toml::Value| match with(v).resolve(Kind::Messages) {
+            Ok(Params::Messages(p)) => Ok(p.capacity),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.message),
+        };
+        assert_eq!(capacity(toml::Value::Integer(0)), Ok(Some(Capacity::Zero)));
+        assert_eq!(
+            capacity(toml::Value::Integer(3)),
+            Ok(Some(Capacity::Bounded(3)))
+        );
+        assert_eq!(
+            capacity(toml::Value::String("Unbounded".into())),
+            Ok(Some(Capacity::Unbounded))
+        );
+        assert_eq!(
+            capacity(toml::Value::Integer(11)),
+            Err("capacity = 11 is out of range".into())
+        );
+        assert_eq!(
+            capacity(toml::Value::String("lots".into())),
+            Err("capacity = \"lots\" is not a number of messages".into())
+        );
+        let e = with(toml::Value::Integer(1))
+            .resolve(Kind::States)
+            .unwrap_err();
+        assert_eq!(e.message, "capacity does not apply to states exercises");
+        let Ok(Params::Messages(d)) = Options::default().resolve(Kind::Messages) else {
+            panic!("defaults")
+        };
+        assert_eq!(
+            (d.jobs, d.maxlen, d.max_arrival, d.capacity),
+            (3, 3, 3, None)
+        );
+        assert_eq!(d.machine, Machine::new("fcfs", 2, 0));
     }
 }

@@ -39,6 +39,12 @@ fn questions(e: &Exercise) -> String {
                 "How many processes run this program, the first one included? Draw \
                 the process tree. Which lines are printed, and how many times each?\n"
             }
+            Kind::Messages => {
+                "For each receive, find the message it gets (\"none\" if a try-receive finds \
+                no message); for each send, the message that goes (\"failed\" if a try-send \
+                finds no room); and for each process, every call in which it blocks, with the \
+                tick it blocks and the tick it is woken.\n"
+            }
         };
         return wrap(sentence, 92);
     }
@@ -55,6 +61,7 @@ fn definitions(kind: Kind) -> &'static str {
             "Times are in ticks. Turnaround = finish − arrival; waiting = the time spent ready \
              but not running; response = first run − arrival.\n"
         }
+        Kind::Messages => super::messages::RULES,
         Kind::Fork => "",
     }
 }
@@ -98,6 +105,7 @@ fn template(e: &Exercise, id: &str) -> String {
         };
         let value = match f {
             Field::Process(_, ProcessField::States) => "[\"STATE TIME\", …]",
+            Field::Process(_, pf) if pf.is_message() => super::messages::entries::placeholder(*pf),
             _ => "…",
         };
         let _ = writeln!(out, "  {key} = {value}");
@@ -124,6 +132,12 @@ pub fn problem(e: &Exercise) -> String {
         }
         Problem::States(w) => {
             out.push_str(&machine_line(&w.machine, true));
+            out.push('\n');
+            out.push_str(&super::states::jobs_table(w));
+        }
+        Problem::Messages(w) => {
+            out.push_str(&machine_line(&w.machine, false));
+            out.push_str(&super::messages::mailboxes_text(w));
             out.push('\n');
             out.push_str(&super::states::jobs_table(w));
         }
@@ -164,6 +178,23 @@ pub fn solution(e: &Exercise, s: &Solution) -> String {
                 names
             };
             out.push_str(&super::states::solution_text(run, &names));
+            out.push_str(&crate::report::text::process_table(&run.report));
+        }
+        Solution::Run(run) if e.kind() == Kind::Messages => {
+            let message = |f: &Field| matches!(f, Field::Process(_, pf) if pf.is_message());
+            let mut shown: Vec<Field> = e.asked().into_iter().filter(message).collect();
+            // Asked only times: the worked answer shows every message answer all the same.
+            if shown.is_empty() {
+                shown = e.fields().into_iter().filter(message).collect();
+            }
+            let fields: Vec<(&str, ProcessField)> = shown
+                .iter()
+                .filter_map(|f| match f {
+                    Field::Process(name, pf) => Some((name.as_str(), *pf)),
+                    _ => None,
+                })
+                .collect();
+            out.push_str(&super::messages::solution_text(run, &fields));
             out.push_str(&crate::report::text::process_table(&run.report));
         }
         Solution::Run(run) => out.push_str(&super::sched::solution_text(run)),

@@ -6,6 +6,7 @@ use super::error::ExerciseError;
 use crate::kernel::config::Policy;
 use crate::kernel::event::{Event, Transition};
 use crate::kernel::ids::Pid;
+use crate::kernel::message::Capacity;
 use crate::report::recorder::ProcessRow;
 use crate::report::{self, Options, Report};
 use crate::scenario::Scenario;
@@ -94,7 +95,8 @@ pub fn policy(name: &str) -> Result<&'static str, String> {
         .ok_or_else(|| one_of_hint(&lower, &Policy::NAMES))
 }
 
-/// One stretch of a job's program.
+/// One step of a job's program: a stretch of CPU or I/O, or (messages exercises) a call of
+/// message passing, which takes no time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Burst {
     /// Compute for this many ticks.
@@ -106,14 +108,46 @@ pub enum Burst {
         /// How long.
         ticks: u64,
     },
+    /// Make a mailbox.
+    Mailbox {
+        /// Its name.
+        name: String,
+        /// How many messages it holds.
+        capacity: Capacity,
+    },
+    /// Send a message to a mailbox.
+    Send {
+        /// The mailbox.
+        to: String,
+        /// The message.
+        text: String,
+        /// `send` (true) or `try-send`.
+        wait: bool,
+    },
+    /// Receive a message from a mailbox.
+    Receive {
+        /// The mailbox.
+        from: String,
+        /// `receive` (true) or `try-receive`.
+        wait: bool,
+    },
 }
 
 impl Burst {
-    /// The step as a scenario file writes it: `cpu 3`, `io disk 4`.
+    /// The step as a scenario file writes it: `cpu 3`, `io disk 4`, `mailbox box 2`,
+    /// `try-send box a1`, `receive box`.
     pub fn step(&self) -> String {
+        let try_ = |wait: bool| if wait { "" } else { "try-" };
         match self {
             Burst::Cpu(t) => format!("cpu {t}"),
             Burst::Io { device, ticks } => format!("io {device} {ticks}"),
+            Burst::Mailbox { name, capacity } => format!("mailbox {name} {}", capacity.word()),
+            // A text of several words is quoted, so that the step keeps its spaces.
+            Burst::Send { to, text, wait } if text.contains(char::is_whitespace) => {
+                format!("{}send {to} \"{text}\"", try_(*wait))
+            }
+            Burst::Send { to, text, wait } => format!("{}send {to} {text}", try_(*wait)),
+            Burst::Receive { from, wait } => format!("{}receive {from}", try_(*wait)),
         }
     }
 }
@@ -138,7 +172,7 @@ impl Job {
             .iter()
             .map(|b| match b {
                 Burst::Cpu(t) => *t,
-                Burst::Io { .. } => 0,
+                _ => 0,
             })
             .sum()
     }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod bin;
 pub mod calls;
 
 use proclab::report::gantt::{Kind, Segment};

@@ -201,3 +201,64 @@ fn fork_answers_are_explained_from_the_tree() {
         "\"C\" is printed by P0 and P2"
     );
 }
+
+// The bounded mailbox of `messages::tests`, written out: A sends a1, fails to try-send a2,
+// blocks on a3 from 0 to 3 and sends a4; B takes a1, a3 (by try-receive) and a4, blocked
+// from 3 to 4.
+const MAILBOX: &str = r#"
+id = "mb"
+kind = "messages"
+title = "M"
+ask = ["A.sent", "A.blocked", "B.received", "B.blocked"]
+
+[[process]]
+name = "A"
+program = ["mailbox box 1", "send box a1", "try-send box a2", "send box a3", "cpu 1", "send box a4"]
+
+[[process]]
+name = "B"
+arrival = 1
+program = ["cpu 2", "receive box", "try-receive box", "receive box"]
+"#;
+
+#[test]
+fn messages_answers_are_read_in_the_students_words() {
+    let right = "[A]\nsent = [\"a1\", \"EAGAIN\", \"a3\", \"a4\"]\nblocked = [\"send at 0 until 3\"]\n[B]\nreceived = [\"a1\", \"a3\", \"a4\"]\nblocked = [\"receive 3-4\"]\n";
+    let g = graded(MAILBOX, right).expect("gradable");
+    assert!(g.all_right(), "{}", g.text());
+    let wrong = right.replace("\"a1\", \"a3\", \"a4\"", "\"a1\", \"none\", \"a3\"");
+    let g = graded(MAILBOX, &wrong).expect("gradable");
+    assert_eq!(
+        line(&g, "B.received"),
+        "wrong entry 2: you wrote \"none\", it is \"a3\": at 3, try_receive(box) = 2 \"a3\" (from A)"
+    );
+    let g = graded(MAILBOX, "[A]\nblocked = []\n").expect("gradable");
+    assert_eq!(
+        line(&g, "A.blocked"),
+        "wrong entry 1 is missing: \"send 0 to 3\": at 0, send(box, \"a3\") … blocks: sends to box, which is full: waits until a receiver makes room; at 3, a receiver took a message from box: the send returns"
+    );
+}
+
+#[test]
+fn messages_answers_of_the_wrong_shape_are_errors() {
+    let diagnostic = |answers: &str| match graded(MAILBOX, answers) {
+        Err(ExerciseError::Invalid(d)) => d,
+        other => panic!("a diagnostic, not {other:?}"),
+    };
+    let d = diagnostic("[B]\nreceived = 3\n");
+    assert_eq!(d.message, "B received is a list of entries");
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("write it as [\"MESSAGE or none\", …]")
+    );
+    let d = diagnostic("[B]\nblocked = [\"try-receive 3 to 4\"]\n");
+    assert_eq!(d.message, "try-receive never blocks");
+    assert_eq!(d.location(), "answers.toml:2:12");
+    let d = diagnostic("[A]\nreceived = [\"a1\"]\n");
+    assert_eq!(
+        d.hint.as_deref(),
+        Some(
+            "A makes no receive call; its answers are sent, blocked, finish, turnaround, waiting, response"
+        )
+    );
+}

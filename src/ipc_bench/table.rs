@@ -99,7 +99,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
 }
 
 /// A duration in microseconds, with two decimals below 10 µs and one above.
-fn micros(us: f64) -> String {
+pub fn micros(us: f64) -> String {
     if us < 10.0 {
         format!("{us:.2}")
     } else {
@@ -108,7 +108,7 @@ fn micros(us: f64) -> String {
 }
 
 /// Digits grouped by thousands: `12,345`.
-fn grouped(n: f64) -> String {
+pub fn grouped(n: f64) -> String {
     let digits = format!("{:.0}", n.max(0.0));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

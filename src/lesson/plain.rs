@@ -3,9 +3,11 @@
 //! read from `input`, so the whole exchange can be tested without a terminal.
 
 use super::markdown;
+use super::measure::Bench;
 use super::progress::Progress;
 use super::question::{Choices, Verdict};
 use super::{Lesson, Step};
+use crate::ipc_bench::{self, BenchError, Options, Table};
 use crate::kernel::cpu::Activity;
 use crate::kernel::{Kernel, Names, State};
 use crate::replay::Replay;
@@ -33,8 +35,27 @@ pub trait RealKernel {
     fn at(&mut self, step: u64) -> Result<Option<String>, String>;
 }
 
-/// Plays `lesson` from step `start` (0-based), saving progress after every step; with `real`,
-/// the real kernel's view follows the simulation's.
+/// Makes a lesson's measurement: the command line runs `ipc_bench`; a test hands back a table.
+pub trait Measure {
+    /// Measures with `options`, telling `progress` as each mechanism starts and ends.
+    fn measure(
+        &mut self,
+        options: &Options,
+        progress: &mut dyn FnMut(ipc_bench::Progress<'_>),
+    ) -> Result<Table, BenchError>;
+}
+
+/// What runs for real beside a plain lesson.
+#[derive(Default)]
+pub struct Beside<'a> {
+    /// The real kernel running the lesson's scenario underneath.
+    pub real: Option<&'a mut dyn RealKernel>,
+    /// Makes the measurement of a lesson that measures; without it, the questions about the
+    /// measurement are skipped.
+    pub bench: Option<&'a mut dyn Measure>,
+}
+
+/// Plays `lesson` from step `start` (0-based), saving progress after every step.
 pub fn run(
     lesson: &Lesson,
     start: usize,
@@ -42,18 +63,22 @@ pub fn run(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    run_beside(lesson, start, progress, None, input, out)
+    run_beside(lesson, start, progress, Beside::default(), input, out)
 }
 
-/// [`run`], with the real kernel underneath.
+/// [`run`], with the real kernel underneath and the lesson's measurement made for real.
 pub fn run_beside(
     lesson: &Lesson,
     start: usize,
     progress: &mut Progress,
-    mut real: Option<&mut dyn RealKernel>,
+    beside: Beside<'_>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    let Beside {
+        mut real,
+        bench: mut measurer,
+    } = beside;
     let mut replay = Replay::new(&lesson.scenario);
     let mut outcome = Outcome {
         completed: false,
@@ -81,6 +106,22 @@ pub fn run_beside(
         )?;
     }
     let mut shown = lesson.steps.get(start).map_or(0, |s| s.from);
+    // The lesson with the answers that come from the measurement, once it is made.
+    let mut measured: Option<Lesson> = None;
+    if let (Some(b), Some(bench)) = (lesson.measuring_step(), lesson.bench())
+        && b < start
+    {
+        writeln!(
+            out,
+            "The questions ahead come from the measurement of step {}, made again now.",
+            b + 1
+        )?;
+        match measure(bench, measurer.as_mut().map(|m| &mut **m as &mut dyn Measure), out)? {
+            Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
+            Measuring::Failed => {}
+            Measuring::Stopped => return stopped(start, outcome, out),
+        }
+    }
     // The real side is printed once per step of the run.
     let mut real_at = None;
     for (i, step) in lesson.steps.iter().enumerate().skip(start) {
@@ -99,7 +140,33 @@ pub fn run_beside(
         show_simulation(&mut replay, shown, first, step, out)?;
         show_real(&mut real, &mut real_at, first, out)?;
         shown = first;
-        if let Some(q) = &step.question {
+        if let Some(bench) = &step.bench {
+            match measure(bench, measurer.as_mut().map(|m| &mut **m as &mut dyn Measure), out)? {
+                Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
+                Measuring::Failed => measured = None,
+                Measuring::Stopped => return stopped(i, outcome, out),
+            }
+        }
+        let question = match &measured {
+            Some(l) => l.steps[i].question.as_ref(),
+            None => step.question.as_ref(),
+        };
+        if let Some(q) = question.filter(|q| q.pending()) {
+            write!(
+                out,
+                "\n{}",
+                markdown::wrap(
+                    &markdown::to_plain(&q.ask, WIDTH - 10).replace('\n', " "),
+                    WIDTH,
+                    "Question: ",
+                    "  "
+                )
+            )?;
+            writeln!(
+                out,
+                "(Skipped: its answer comes from the measurement, which was not made.)"
+            )?;
+        } else if let Some(q) = question {
             outcome.asked += 1;
             match ask(q, input, out)? {
                 Asked::Quit => {
@@ -129,6 +196,76 @@ pub fn run_beside(
         "\nLesson complete. Questions answered right at the first try: {} of {}.",
         outcome.first_try, outcome.asked
     )?;
+    Ok(outcome)
+}
+
+/// How a measurement ended.
+enum Measuring {
+    /// It was made.
+    Done(Table),
+    /// It could not be made (said on `out`): its questions are skipped.
+    Failed,
+    /// The student stopped it (Ctrl-C): the lesson stops too.
+    Stopped,
+}
+
+/// Makes the measurement, telling how far it has got, and prints the table as
+/// `proclab bench ipc` does.
+fn measure(
+    bench: &Bench,
+    measurer: Option<&mut dyn Measure>,
+    out: &mut dyn Write,
+) -> io::Result<Measuring> {
+    let Some(measurer) = measurer else {
+        writeln!(
+            out,
+            "(Nothing is measured here, so the questions about the measurement are skipped.)"
+        )?;
+        return Ok(Measuring::Failed);
+    };
+    writeln!(
+        out,
+        "\nMeasuring on this machine: {} round trips and {} one way per mechanism.",
+        bench.rounds,
+        ipc_bench::table::bytes(bench.bytes)
+    )?;
+    out.flush()?;
+    let mut failed_to_write = None;
+    let result = measurer.measure(&bench.options(), &mut |p| {
+        let written = match p {
+            ipc_bench::Progress::Starting(m) => write!(out, "  {m}…").and_then(|()| out.flush()),
+            ipc_bench::Progress::Measured(_) => writeln!(out, " done"),
+        };
+        if let Err(e) = written {
+            failed_to_write.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failed_to_write {
+        return Err(e);
+    }
+    match result {
+        Ok(table) => {
+            writeln!(out, "\n{}", ipc_bench::table::text(&table).trim_end())?;
+            Ok(Measuring::Done(table))
+        }
+        Err(BenchError::Interrupted) => {
+            writeln!(out, "\nThe measurement was stopped.")?;
+            Ok(Measuring::Stopped)
+        }
+        Err(e) => {
+            let text = format!(
+                "The measurement failed: {e}. The questions about it are skipped \
+                 (`proclab bench ipc` measures the same on its own)."
+            );
+            write!(out, "\n{}", markdown::wrap(&text, WIDTH, "", ""))?;
+            Ok(Measuring::Failed)
+        }
+    }
+}
+
+/// Stops the lesson at step `index` (0-based) after the measurement was stopped.
+fn stopped(index: usize, outcome: Outcome, out: &mut dyn Write) -> io::Result<Outcome> {
+    writeln!(out, "\nStopped at step {}; progress saved.", index + 1)?;
     Ok(outcome)
 }
 
@@ -171,7 +308,7 @@ fn ask(q: &super::Question, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
     loop {
         let kind = match (&q.choices, &q.answer) {
             (Choices::Pick(_), _) => "a choice's number",
-            (_, super::query::Value::Number(_)) => "a number",
+            (_, Some(super::query::Value::Number(_))) => "a number",
             _ => "a word",
         };
         let more = if hints.len() > 0 {

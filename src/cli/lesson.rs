@@ -107,13 +107,15 @@ impl BenchHere {
             signal_hook::consts::SIGTERM,
             signal_hook::consts::SIGHUP,
         ] {
-            let registered = signal_hook::flag::register_conditional_default(
-                signal,
-                Arc::clone(&here.outside),
-            )
-            .and_then(|_| {
-                signal_hook::flag::register_usize(signal, Arc::clone(&here.caught), signal as usize)
-            });
+            let registered =
+                signal_hook::flag::register_conditional_default(signal, Arc::clone(&here.outside))
+                    .and_then(|_| {
+                        signal_hook::flag::register_usize(
+                            signal,
+                            Arc::clone(&here.caught),
+                            signal as usize,
+                        )
+                    });
             if let Err(e) = registered {
                 eprintln!("warning: Ctrl-C may leave the measurement's peer behind: {e}");
             }

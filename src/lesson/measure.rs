@@ -4,10 +4,10 @@
 //! the measurement (the TUI on a worker thread, the plain mode on its own) and hands the
 //! [`Table`] to [`Lesson::measured`], which computes those answers from it.
 
+use super::Lesson;
 use super::mechanisms;
 use super::query::{Query, Value};
 use super::question::Choices;
-use super::Lesson;
 use crate::ipc_bench::table::{grouped, micros};
 use crate::ipc_bench::{Mechanism, Options, Table, default_warmup};
 

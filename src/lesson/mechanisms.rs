@@ -36,7 +36,10 @@ const PROPERTIES: [(&str, Property); 7] = [
     ("keeps message boundaries", Property::KeepsBoundaries),
     ("is a byte stream", Property::ByteStream),
     ("moves data without system calls", Property::NoSystemCalls),
-    ("needs its own synchronization", Property::OwnSynchronization),
+    (
+        "needs its own synchronization",
+        Property::OwnSynchronization,
+    ),
     ("has no name", Property::NoName),
     ("must be unlinked", Property::MustBeUnlinked),
     ("works across machines", Property::AcrossMachines),
@@ -134,7 +137,10 @@ pub fn parse(name: &str) -> Option<Mechanism> {
 
 /// The choices `choices = "mechanisms"` makes: every mechanism's name in a table.
 pub fn choices() -> Vec<String> {
-    Mechanism::ALL.iter().map(|m| m.title().to_string()).collect()
+    Mechanism::ALL
+        .iter()
+        .map(|m| m.title().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -170,10 +176,7 @@ mod tests {
         );
         // Every mechanism either vanishes with its descriptors or has a name to remove.
         for m in Mechanism::ALL {
-            assert_ne!(
-                Property::NoName.holds(m),
-                Property::MustBeUnlinked.holds(m)
-            );
+            assert_ne!(Property::NoName.holds(m), Property::MustBeUnlinked.holds(m));
         }
         for (name, p) in PROPERTIES {
             let words: Vec<&str> = name.split(' ').collect();

@@ -116,7 +116,11 @@ pub fn run_beside(
             "The questions ahead come from the measurement of step {}, made again now.",
             b + 1
         )?;
-        match measure(bench, measurer.as_mut().map(|m| &mut **m as &mut dyn Measure), out)? {
+        match measure(
+            bench,
+            measurer.as_mut().map(|m| &mut **m as &mut dyn Measure),
+            out,
+        )? {
             Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
             Measuring::Failed => {}
             Measuring::Stopped => return stopped(start, outcome, out),
@@ -141,7 +145,11 @@ pub fn run_beside(
         show_real(&mut real, &mut real_at, first, out)?;
         shown = first;
         if let Some(bench) = &step.bench {
-            match measure(bench, measurer.as_mut().map(|m| &mut **m as &mut dyn Measure), out)? {
+            match measure(
+                bench,
+                measurer.as_mut().map(|m| &mut **m as &mut dyn Measure),
+                out,
+            )? {
                 Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
                 Measuring::Failed => measured = None,
                 Measuring::Stopped => return stopped(i, outcome, out),

@@ -111,7 +111,11 @@ impl Question {
             Some(Value::Text(right)) => same(right),
             Some(Value::OneOf(all)) => all.iter().any(|right| same(right)),
         };
-        if right { Verdict::Right } else { Verdict::Wrong }
+        if right {
+            Verdict::Right
+        } else {
+            Verdict::Wrong
+        }
     }
 
     /// The explanation with the answer filled in, or a plain statement of the answer.
@@ -227,9 +231,15 @@ mod tests {
         assert_eq!(q.judge("shm"), Verdict::Right);
         assert_eq!(q.judge("Shared  memory"), Verdict::Right);
         assert_eq!(q.judge("pipe"), Verdict::Wrong);
-        assert!(matches!(q.judge("a pigeon"), Verdict::Unusable(_)), "not a try");
+        assert!(
+            matches!(q.judge("a pigeon"), Verdict::Unusable(_)),
+            "not a try"
+        );
         // A tie: either is right, nothing else.
-        q.answer = Some(Value::OneOf(vec!["pipe".into(), "FIFO (named pipe)".into()]));
+        q.answer = Some(Value::OneOf(vec![
+            "pipe".into(),
+            "FIFO (named pipe)".into(),
+        ]));
         assert_eq!(q.answer_text(), "pipe or FIFO (named pipe)");
         assert_eq!(q.judge("1"), Verdict::Right);
         assert_eq!(q.judge("named pipe"), Verdict::Right);

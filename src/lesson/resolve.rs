@@ -365,9 +365,9 @@ fn options(
     })
 }
 
-/// The answer of a question that names a mechanism: from a fact now, or from the measurement
-/// later (`None`), once it is sure that every possible result is among the choices.
-fn mechanism_answer(
+/// The answer of a question about the real mechanisms: from a fact now, or from the
+/// measurement later (`None`), once it is sure that every possible result is among the choices.
+fn real_answer(
     q: &QuestionEntry,
     query: &Query,
     options: Option<&[String]>,
@@ -375,7 +375,9 @@ fn mechanism_answer(
     err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
 ) -> Result<Option<Value>, ScenarioError> {
     let here = q.answer.span();
-    if let (Some(o), Some(c)) = (options, &q.choices) {
+    if let (Some(o), Some(c)) = (options, &q.choices)
+        && query.is_mechanism()
+    {
         measure::check_choices(o).map_err(|m| {
             err(
                 c.span(),
@@ -407,7 +409,10 @@ fn mechanism_answer(
                 "`{}` comes from a measurement, but no step up to this one measures",
                 q.answer.get_ref()
             ),
-            Some("add `bench = { rounds = 500, size = \"8M\" }` to this step or an earlier one".into()),
+            Some(
+                "add `bench = { rounds = 500, size = \"8M\" }` to this step or an earlier one"
+                    .into(),
+            ),
         ));
     };
     if q.predict {
@@ -422,7 +427,11 @@ fn mechanism_answer(
     if let Measured::Of(_, m) = measured
         && !measures.contains(&m)
     {
-        return Err(err(here, format!("the measurement has no row for {m}"), None));
+        return Err(err(
+            here,
+            format!("the measurement has no row for {m}"),
+            None,
+        ));
     }
     if let (Some(o), Some(c)) = (options, &q.choices)
         && measured.is_mechanism()
@@ -432,7 +441,9 @@ fn mechanism_answer(
     {
         return Err(err(
             c.span(),
-            format!("the measurement may make {missing} the answer, but it is not among the choices"),
+            format!(
+                "the measurement may make {missing} the answer, but it is not among the choices"
+            ),
             Some("offer every measured mechanism, e.g. `choices = \"mechanisms\"`".into()),
         ));
     }
@@ -458,8 +469,8 @@ fn question(
         Some(c) => Some(options(c, &query, at.full, err)?),
         None => None,
     };
-    let answer = if query.is_mechanism() {
-        mechanism_answer(&q, &query, options.as_deref(), at.bench, err)?
+    let answer = if matches!(query, Query::Measured(_) | Query::Fact(_)) {
+        real_answer(&q, &query, options.as_deref(), at.bench, err)?
     } else {
         let moment = Moment {
             kernel: at.replay.kernel(),
@@ -474,7 +485,10 @@ fn question(
                     q.answer.get_ref(),
                     at.replay.kernel().now()
                 ),
-                Some("move the step (`go`) to where it can be answered, or ask something else".into()),
+                Some(
+                    "move the step (`go`) to where it can be answered, or ask something else"
+                        .into(),
+                ),
             )
         })?)
     };

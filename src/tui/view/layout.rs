@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! ┌ header: title · time · step N of M · playing/paused ───────────────────────────┐
-//! ┌ Simulated kernel ───────────────────────┐┌ Real OS ─────────────────────────────┐
+//! ┌ Simulated kernel ───────────────────────┐┌ Real OS (or Measured, in a lesson) ──┐
 //! │ processes, state diagram, queues, Gantt ││ twins, tree, IPC objects, calls       │
 //! └─────────────────────────────────────────┘└───────────────────────────────────────┘
 //! ┌ Narration ──────────────────────────────┐┌ Event log ───────────────────────────┐
@@ -59,16 +59,25 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
         };
         let [top, bottom] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_height)]).areas(body);
-        let mut panes = Vec::new();
-        if view.real.is_some() {
-            let [sim, real] =
-                Layout::horizontal([Constraint::Percentage(57), Constraint::Percentage(43)])
-                    .areas(top);
-            panes.push((Pane::Simulated, sim));
-            panes.push((Pane::Real, real));
-        } else {
-            panes.push((Pane::Simulated, top));
-        }
+        // The simulated kernel on the left, with the real OS and a lesson's measured table
+        // beside it (the table needs about 52 columns).
+        let beside: Vec<Pane> = view
+            .panes()
+            .into_iter()
+            .filter(|p| matches!(p, Pane::Real | Pane::Measured))
+            .collect();
+        let shares: &[u16] = match beside.as_slice() {
+            [] => &[100],
+            [Pane::Measured] => &[55, 45],
+            [_] => &[57, 43],
+            _ => &[40, 30, 30],
+        };
+        let areas =
+            Layout::horizontal(shares.iter().map(|s| Constraint::Percentage(*s))).split(top);
+        let mut panes: Vec<(Pane, Rect)> = std::iter::once(Pane::Simulated)
+            .chain(beside)
+            .zip(areas.iter().copied())
+            .collect();
         let share = if view.lesson.is_some() { 62 } else { 50 };
         let [narration, log] = Layout::horizontal([
             Constraint::Percentage(share),

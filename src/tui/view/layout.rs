@@ -97,7 +97,12 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
     let panes = if view.focus == Pane::Narration {
         vec![(Pane::Narration, rest)]
     } else {
-        let below = if view.lesson.is_some() { 12 } else { 6 };
+        // A measured table needs its 5 rows and 2 headings in sight: the lesson gives 2 lines.
+        let below = match (&view.lesson, view.focus) {
+            (Some(_), Pane::Measured) => 10,
+            (Some(_), _) => 12,
+            (None, _) => 6,
+        };
         let [shown, narration] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(below)]).areas(rest);
         vec![(view.focus, shown), (Pane::Narration, narration)]

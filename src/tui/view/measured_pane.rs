@@ -67,8 +67,8 @@ pub fn lines(
             out.push(Line::styled("Nothing measured yet.", theme.title()));
             out.push(Line::raw(""));
             let what = format!(
-                "Step {} of the lesson measures five real IPC mechanisms here, as `proclab bench \
-                 ipc` does: {} round trips of a 64 B message and {} one way each, between \
+                "Step {} of the lesson measures five real IPC mechanisms here, as proclab bench ipc \
+                 does: {} round trips of a 64 B message and {} one way each, between \
                  proclab and a peer process it starts.",
                 step + 1,
                 bench.rounds,

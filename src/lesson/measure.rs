@@ -262,4 +262,4 @@ impl Lesson {
 
 #[cfg(test)]
 #[path = "measure_tests.rs"]
-mod tests;
+pub(crate) mod tests;

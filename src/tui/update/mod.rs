@@ -317,4 +317,6 @@ fn real_news(app: &mut App, run: u64, news: RealNews) -> Vec<Effect> {
 #[cfg(test)]
 mod lesson_tests;
 #[cfg(test)]
+mod measure_tests;
+#[cfg(test)]
 mod tests;

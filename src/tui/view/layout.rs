@@ -59,25 +59,27 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
         };
         let [top, bottom] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_height)]).areas(body);
-        // The simulated kernel on the left, with the real OS and a lesson's measured table
-        // beside it (the table needs about 52 columns).
+        // The simulated kernel on the left; the real OS and a lesson's measured table (which
+        // needs about 52 columns) beside it, one above the other if there are both.
         let beside: Vec<Pane> = view
             .panes()
             .into_iter()
             .filter(|p| matches!(p, Pane::Real | Pane::Measured))
             .collect();
-        let shares: &[u16] = match beside.as_slice() {
-            [] => &[100],
-            [Pane::Measured] => &[55, 45],
-            [_] => &[57, 43],
-            _ => &[40, 30, 30],
-        };
-        let areas =
-            Layout::horizontal(shares.iter().map(|s| Constraint::Percentage(*s))).split(top);
-        let mut panes: Vec<(Pane, Rect)> = std::iter::once(Pane::Simulated)
-            .chain(beside)
-            .zip(areas.iter().copied())
-            .collect();
+        let share = if beside == [Pane::Measured] { 55 } else { 57 };
+        let mut panes = Vec::new();
+        if beside.is_empty() {
+            panes.push((Pane::Simulated, top));
+        } else {
+            let [sim, right] = Layout::horizontal([
+                Constraint::Percentage(share),
+                Constraint::Percentage(100 - share),
+            ])
+            .areas(top);
+            panes.push((Pane::Simulated, sim));
+            let rows = Layout::vertical(beside.iter().map(|_| Constraint::Fill(1))).split(right);
+            panes.extend(beside.into_iter().zip(rows.iter().copied()));
+        }
         let share = if view.lesson.is_some() { 62 } else { 50 };
         let [narration, log] = Layout::horizontal([
             Constraint::Percentage(share),

@@ -5,8 +5,8 @@
 use super::{lit_block, pane_block};
 use crate::ipc_bench::Row;
 use crate::ipc_bench::table::{self, heading, method_sentences, name_width, row_line};
-use crate::lesson::Highlight;
 use crate::lesson::measure::Bench;
+use crate::lesson::{Highlight, markdown};
 use crate::report::text::wrap_paragraph;
 use crate::tui::app::{Measurement, ScenarioView};
 use crate::tui::theme::Theme;
@@ -104,10 +104,12 @@ pub fn lines(
                 out.push(Line::raw(""));
                 for row in &t.rows {
                     let note = format!("{}: {}", row.mechanism.title(), row.note);
+                    // Indented after its first line, so each note stands apart.
+                    let wrapped = markdown::wrap(&note, width.max(20), "", "  ");
                     out.extend(
-                        prose(&note)
-                            .into_iter()
-                            .map(|l| Line::styled(l, theme.dim())),
+                        wrapped
+                            .lines()
+                            .map(|l| Line::styled(l.to_string(), theme.dim())),
                     );
                 }
             }

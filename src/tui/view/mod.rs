@@ -9,7 +9,7 @@ mod home;
 mod ipc_objects;
 pub mod layout;
 mod lesson_pane;
-mod measured_pane;
+pub(crate) mod measured_pane;
 mod narration;
 mod open_prompt;
 mod process_table;

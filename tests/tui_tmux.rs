@@ -186,11 +186,8 @@ fn the_home_screen_opens_a_lesson_and_a_scenario_and_esc_comes_back() {
     tmux.keys(&["n"]);
     tmux.wait_for("lesson step 2 of");
     tmux.keys(&["Escape"]);
-    let screen = tmux.wait_for("and scenarios (");
-    assert!(
-        screen.contains("▸ at step 2 of"),
-        "progress shows on the home screen:\n{screen}"
-    );
+    // Waiting for the progress itself: the title may show before the list is redrawn.
+    tmux.wait_for("▸ at step 2 of");
     // The first scenario comes after the lessons.
     let lessons = proclab::lesson::bundled::listings().len().to_string();
     tmux.keys(&["-N", &lessons, "Down"]);

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod measure;
 pub mod mechanisms;
 pub mod plain;
+mod plain_measure;
 pub mod progress;
 pub mod query;
 pub mod question;

@@ -3,11 +3,11 @@
 //! read from `input`, so the whole exchange can be tested without a terminal.
 
 use super::markdown;
-use super::measure::Bench;
+pub use super::plain_measure::Measure;
+use super::plain_measure::{Measuring, measure, stopped};
 use super::progress::Progress;
 use super::question::{Choices, Verdict};
 use super::{Lesson, Step};
-use crate::ipc_bench::{self, BenchError, Options, Table};
 use crate::kernel::cpu::Activity;
 use crate::kernel::{Kernel, Names, State};
 use crate::replay::Replay;
@@ -33,16 +33,6 @@ pub trait RealKernel {
     /// What the real kernel shows at step `step` of the run, as text (`None` at step 0).
     /// Steps are asked for in order; an error stops the real side for the rest of the lesson.
     fn at(&mut self, step: u64) -> Result<Option<String>, String>;
-}
-
-/// Makes a lesson's measurement: the command line runs `ipc_bench`; a test hands back a table.
-pub trait Measure {
-    /// Measures with `options`, telling `progress` as each mechanism starts and ends.
-    fn measure(
-        &mut self,
-        options: &Options,
-        progress: &mut dyn FnMut(ipc_bench::Progress<'_>),
-    ) -> Result<Table, BenchError>;
 }
 
 /// What runs for real beside a plain lesson.
@@ -204,76 +194,6 @@ pub fn run_beside(
         "\nLesson complete. Questions answered right at the first try: {} of {}.",
         outcome.first_try, outcome.asked
     )?;
-    Ok(outcome)
-}
-
-/// How a measurement ended.
-enum Measuring {
-    /// It was made.
-    Done(Table),
-    /// It could not be made (said on `out`): its questions are skipped.
-    Failed,
-    /// The student stopped it (Ctrl-C): the lesson stops too.
-    Stopped,
-}
-
-/// Makes the measurement, telling how far it has got, and prints the table as
-/// `proclab bench ipc` does.
-fn measure(
-    bench: &Bench,
-    measurer: Option<&mut dyn Measure>,
-    out: &mut dyn Write,
-) -> io::Result<Measuring> {
-    let Some(measurer) = measurer else {
-        writeln!(
-            out,
-            "(Nothing is measured here, so the questions about the measurement are skipped.)"
-        )?;
-        return Ok(Measuring::Failed);
-    };
-    writeln!(
-        out,
-        "\nMeasuring on this machine: {} round trips and {} one way per mechanism.",
-        bench.rounds,
-        ipc_bench::table::bytes(bench.bytes)
-    )?;
-    out.flush()?;
-    let mut failed_to_write = None;
-    let result = measurer.measure(&bench.options(), &mut |p| {
-        let written = match p {
-            ipc_bench::Progress::Starting(m) => write!(out, "  {m}…").and_then(|()| out.flush()),
-            ipc_bench::Progress::Measured(_) => writeln!(out, " done"),
-        };
-        if let Err(e) = written {
-            failed_to_write.get_or_insert(e);
-        }
-    });
-    if let Some(e) = failed_to_write {
-        return Err(e);
-    }
-    match result {
-        Ok(table) => {
-            writeln!(out, "\n{}", ipc_bench::table::text(&table).trim_end())?;
-            Ok(Measuring::Done(table))
-        }
-        Err(BenchError::Interrupted) => {
-            writeln!(out, "\nThe measurement was stopped.")?;
-            Ok(Measuring::Stopped)
-        }
-        Err(e) => {
-            let text = format!(
-                "The measurement failed: {e}. The questions about it are skipped \
-                 (`proclab bench ipc` measures the same on its own)."
-            );
-            write!(out, "\n{}", markdown::wrap(&text, WIDTH, "", ""))?;
-            Ok(Measuring::Failed)
-        }
-    }
-}
-
-/// Stops the lesson at step `index` (0-based) after the measurement was stopped.
-fn stopped(index: usize, outcome: Outcome, out: &mut dyn Write) -> io::Result<Outcome> {
-    writeln!(out, "\nStopped at step {}; progress saved.", index + 1)?;
     Ok(outcome)
 }
 

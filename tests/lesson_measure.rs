@@ -32,6 +32,8 @@ struct Session {
     stdin: Option<ChildStdin>,
     output: Receiver<Vec<u8>>,
     seen: String,
+    /// Where the text last waited for ended: the next wait looks after it.
+    mark: usize,
 }
 
 impl Session {
@@ -62,6 +64,7 @@ impl Session {
             child,
             output,
             seen: String::new(),
+            mark: 0,
         }
     }
 
@@ -69,19 +72,21 @@ impl Session {
         self.child.id() as i32
     }
 
-    /// Waits until the output shows `text` (after what was already waited for); returns all
-    /// the output so far.
+    /// Waits until the output shows `text` after what was last waited for; returns all the
+    /// output so far.
     fn wait_for(&mut self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
-        let from = self.seen.len();
-        while !self.seen[from..].contains(text) {
+        loop {
+            if let Some(at) = self.seen[self.mark..].find(text) {
+                self.mark += at + text.len();
+                return self.seen.clone();
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.output.recv_timeout(left) {
                 Ok(bytes) => self.seen.push_str(&String::from_utf8_lossy(&bytes)),
                 Err(_) => panic!("`{text}` never came; the output was:\n{}", self.seen),
             }
         }
-        self.seen.clone()
     }
 
     fn send(&mut self, line: &str) {

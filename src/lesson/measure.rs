@@ -68,10 +68,6 @@ pub enum Measured {
     Of(Figure, Mechanism),
 }
 
-/// The forms of a measured answer, for hints.
-pub const FORMS: &str = "fastest round trip, slowest round trip, lowest|highest median, \
-lowest|highest p99, most bandwidth, least bandwidth, median of M, p99 of M, bandwidth of M";
-
 impl Measured {
     /// Reads a measured answer (`None` if the words are not one).
     pub fn parse(t: &[&str]) -> Option<Result<Measured, String>> {

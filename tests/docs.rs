@@ -45,3 +45,25 @@ fn documented_scenarios_are_valid() {
     }
     assert!(checked >= 10, "only {checked} examples found");
 }
+
+#[test]
+fn documented_lessons_are_valid() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lesson-format.md");
+    let text = std::fs::read_to_string(&path).expect("the document exists");
+    let mut checked = 0;
+    for block in toml_blocks(&text)
+        .into_iter()
+        .filter(|b| b.contains("[[step]]"))
+    {
+        // A block of steps alone is checked inside the smallest lesson around it.
+        let whole = if block.contains("id = ") {
+            block
+        } else {
+            format!("id = \"doc\"\ntitle = \"Doc\"\nscenario = \"basics/five-states\"\n{block}")
+        };
+        proclab::lesson::Lesson::parse("docs/lesson-format.md", &whole, None)
+            .unwrap_or_else(|e| panic!("{e}\n{whole}"));
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} examples found");
+}

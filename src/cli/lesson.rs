@@ -80,6 +80,92 @@ impl plain::RealKernel for LabBeside {
     }
 }
 
+/// A plain lesson's measurement, made in this process by `ipc_bench`; Ctrl-C (or SIGTERM,
+/// SIGHUP) during it stops it cleanly, as it stops `proclab bench ipc`, and ends the lesson.
+struct BenchHere {
+    /// Set by a signal, to its number.
+    caught: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// False while measuring: a signal then only sets `caught`; otherwise it does what it
+    /// always does (ends proclab).
+    outside: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The signal that stopped the measurement, if one did.
+    stopped_by: Option<i32>,
+}
+
+impl BenchHere {
+    fn new() -> BenchHere {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        let here = BenchHere {
+            caught: Arc::new(AtomicUsize::new(0)),
+            outside: Arc::new(AtomicBool::new(true)),
+            stopped_by: None,
+        };
+        #[cfg(target_os = "linux")]
+        for signal in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ] {
+            let registered =
+                signal_hook::flag::register_conditional_default(signal, Arc::clone(&here.outside))
+                    .and_then(|_| {
+                        signal_hook::flag::register_usize(
+                            signal,
+                            Arc::clone(&here.caught),
+                            signal as usize,
+                        )
+                    });
+            if let Err(e) = registered {
+                eprintln!("warning: Ctrl-C may leave the measurement's peer behind: {e}");
+            }
+        }
+        here
+    }
+}
+
+impl plain::Measure for BenchHere {
+    fn measure(
+        &mut self,
+        options: &crate::ipc_bench::Options,
+        progress: &mut dyn FnMut(crate::ipc_bench::Progress<'_>),
+    ) -> Result<crate::ipc_bench::Table, crate::ipc_bench::BenchError> {
+        use std::sync::atomic::Ordering;
+        let cancel = crate::ipc_bench::Cancel::new();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        self.outside.store(false, Ordering::SeqCst);
+        // A signal handler may only set a flag; this thread turns the flag into a cancel,
+        // which kills the peer so that no wait of the run lasts.
+        let watcher = {
+            let (cancel, caught, done) = (cancel.clone(), self.caught.clone(), done.clone());
+            std::thread::Builder::new()
+                .name("measure-signals".into())
+                .spawn(move || {
+                    while !done.load(Ordering::SeqCst) {
+                        if caught.load(Ordering::SeqCst) != 0 {
+                            cancel.cancel();
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                })
+        };
+        let result = crate::ipc_bench::run_reporting(options, &cancel, progress);
+        done.store(true, Ordering::SeqCst);
+        if let Ok(w) = watcher {
+            let _ = w.join();
+        }
+        self.outside.store(true, Ordering::SeqCst);
+        match self.caught.load(Ordering::SeqCst) {
+            0 => result,
+            signal => {
+                self.stopped_by = Some(signal as i32);
+                Err(crate::ipc_bench::BenchError::Interrupted)
+            }
+        }
+    }
+}
+
 /// Starts the real side of a lesson whose scenario asks for it; says why not if it can't.
 fn lab_beside(lesson: &Lesson) -> Option<LabBeside> {
     if !lesson.scenario.real {
@@ -130,12 +216,18 @@ pub fn plain(id: &str, progress_file: Option<&Path>, restart: bool, real: bool) 
         _ => 0,
     };
     let mut lab = if real { lab_beside(&lesson) } else { None };
+    let mut bench = lesson.bench().map(|_| BenchHere::new());
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
-    let beside = lab.as_mut().map(|l| l as &mut dyn plain::RealKernel);
-    match plain::run_beside(&lesson, start, &mut progress, beside, &mut input, &mut out) {
-        Ok(_) => 0,
+    let beside = plain::Beside {
+        real: lab.as_mut().map(|l| l as &mut dyn plain::RealKernel),
+        bench: bench.as_mut().map(|b| b as &mut dyn plain::Measure),
+    };
+    let played = plain::run_beside(&lesson, start, &mut progress, beside, &mut input, &mut out);
+    match played {
+        // Stopped by a signal: the exit code says which, as for `proclab bench ipc`.
+        Ok(_) => bench.and_then(|b| b.stopped_by).map_or(0, |s| 128 + s),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("error: {e}");

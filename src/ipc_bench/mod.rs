@@ -271,6 +271,15 @@ fn kill_peer(pid: i32) {
 #[cfg(not(target_os = "linux"))]
 fn kill_peer(_: i32) {}
 
+/// How far a run has got, told as it goes (for a display that fills the table row by row).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Progress<'a> {
+    /// The measurement of this mechanism starts.
+    Starting(Mechanism),
+    /// This mechanism's row is measured.
+    Measured(&'a Row),
+}
+
 /// Measures every mechanism in `options` and returns the table.
 pub fn run(options: &Options) -> Result<Table, BenchError> {
     run_with(options, &Cancel::new())
@@ -278,12 +287,21 @@ pub fn run(options: &Options) -> Result<Table, BenchError> {
 
 /// [`run`], which `cancel` can stop from another thread.
 pub fn run_with(options: &Options, cancel: &Cancel) -> Result<Table, BenchError> {
+    run_reporting(options, cancel, &mut |_| {})
+}
+
+/// [`run_with`], telling `report` when each mechanism starts and when its row is measured.
+pub fn run_reporting(
+    options: &Options,
+    cancel: &Cancel,
+    report: &mut dyn FnMut(Progress<'_>),
+) -> Result<Table, BenchError> {
     options.check()?;
     #[cfg(target_os = "linux")]
-    return runner::run(options, cancel);
+    return runner::run(options, cancel, report);
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = cancel;
+        let _ = (cancel, report);
         Err(BenchError::Unsupported)
     }
 }

@@ -8,7 +8,7 @@
 use super::channel::{CONNECT_PATIENCE, Channel, DONE, HELLO, Watch};
 use super::stats::{Latency, mb_per_s};
 use super::table::{Bandwidth, Method, Row, Table};
-use super::{BenchError, Cancel, Mechanism, Options, PEER_COMMAND, PeerArgs, names};
+use super::{BenchError, Cancel, Mechanism, Options, PEER_COMMAND, PeerArgs, Progress, names};
 use super::{fifo, mq, pipe, shm, socket};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
@@ -287,8 +287,12 @@ fn ended(status: ExitStatus, child: &mut Child) -> String {
     }
 }
 
-/// Measures every mechanism in `options`.
-pub fn run(options: &Options, cancel: &Cancel) -> Result<Table, BenchError> {
+/// Measures every mechanism in `options`, telling `report` how far it has got.
+pub fn run(
+    options: &Options,
+    cancel: &Cancel,
+    report: &mut dyn FnMut(Progress<'_>),
+) -> Result<Table, BenchError> {
     let _busy = Busy::take()?;
     let owner = std::process::id() as i32;
     names::sweep_stale();
@@ -321,7 +325,10 @@ pub fn run(options: &Options, cancel: &Cancel) -> Result<Table, BenchError> {
         if cancel.is_cancelled() {
             return Err(BenchError::Interrupted);
         }
-        rows.push(measure(mechanism, &ctx).map_err(stopped)?);
+        report(Progress::Starting(mechanism));
+        let row = measure(mechanism, &ctx).map_err(stopped)?;
+        report(Progress::Measured(&row));
+        rows.push(row);
     }
     drop(dir);
     if cancel.is_cancelled() {

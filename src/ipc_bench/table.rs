@@ -99,7 +99,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
 }
 
 /// A duration in microseconds, with two decimals below 10 µs and one above.
-fn micros(us: f64) -> String {
+pub fn micros(us: f64) -> String {
     if us < 10.0 {
         format!("{us:.2}")
     } else {
@@ -108,7 +108,7 @@ fn micros(us: f64) -> String {
 }
 
 /// Digits grouped by thousands: `12,345`.
-fn grouped(n: f64) -> String {
+pub fn grouped(n: f64) -> String {
     let digits = format!("{:.0}", n.max(0.0));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -120,36 +120,58 @@ fn grouped(n: f64) -> String {
     out
 }
 
-/// The table as text: one line per mechanism, then the method.
-pub fn text(table: &Table) -> String {
-    let mut out = String::new();
-    let name_width = table
-        .rows
-        .iter()
-        .map(|r| r.mechanism.title().chars().count())
+/// Width of the mechanism column for these mechanisms (at least the heading's).
+pub fn name_width(mechanisms: impl IntoIterator<Item = Mechanism>) -> usize {
+    mechanisms
+        .into_iter()
+        .map(|m| m.title().chars().count())
         .max()
         .unwrap_or(0)
-        .max("mechanism".len());
-    let _ = writeln!(
-        out,
+        .max("mechanism".len())
+}
+
+/// The table's two heading lines; the second names the note column if `notes`.
+pub fn heading(name_width: usize, notes: bool) -> [String; 2] {
+    let first = format!(
         "{:name_width$}   {:>17}   {:>9}",
         "", "round trip (µs)", "bandwidth"
     );
-    let _ = writeln!(
-        out,
-        "{:name_width$}   {:>8} {:>8}   {:>9}   note",
-        "mechanism", "median", "p99", "MB/s"
+    let second = format!(
+        "{:name_width$}   {:>8} {:>8}   {:>9}{}",
+        "mechanism",
+        "median",
+        "p99",
+        "MB/s",
+        if notes { "   note" } else { "" }
     );
+    [first, second]
+}
+
+/// One mechanism's line: median, p99, MB/s, and its note if `note`.
+pub fn row_line(row: &Row, name_width: usize, note: bool) -> String {
+    let line = format!(
+        "{:name_width$}   {:>8} {:>8}   {:>9}",
+        row.mechanism.title(),
+        micros(row.latency.median_us),
+        micros(row.latency.p99_us),
+        grouped(row.bandwidth.mb_per_s),
+    );
+    if note {
+        format!("{line}   {}", row.note)
+    } else {
+        line
+    }
+}
+
+/// The table as text: one line per mechanism, then the method.
+pub fn text(table: &Table) -> String {
+    let mut out = String::new();
+    let name_width = name_width(table.rows.iter().map(|r| r.mechanism));
+    for line in heading(name_width, true) {
+        let _ = writeln!(out, "{line}");
+    }
     for row in &table.rows {
-        let _ = writeln!(
-            out,
-            "{:name_width$}   {:>8} {:>8}   {:>9}   {}",
-            row.mechanism.title(),
-            micros(row.latency.median_us),
-            micros(row.latency.p99_us),
-            grouped(row.bandwidth.mb_per_s),
-            row.note
-        );
+        let _ = writeln!(out, "{}", row_line(row, name_width, true));
     }
     out.push('\n');
     out.push_str(&method_text(&table.method));
@@ -158,6 +180,15 @@ pub fn text(table: &Table) -> String {
 
 /// The method, in words, wrapped at 96 columns.
 pub fn method_text(m: &Method) -> String {
+    let mut out = String::new();
+    for sentence in method_sentences(m) {
+        out.push_str(&wrap_paragraph(&sentence, 96));
+    }
+    out
+}
+
+/// The method's paragraphs, unwrapped: how the round trips, the bandwidth and the machine were.
+pub fn method_sentences(m: &Method) -> [String; 3] {
     let count = |n: usize| match n {
         1 => "1 CPU".to_string(),
         n => format!("{n} CPUs"),
@@ -177,7 +208,7 @@ pub fn method_text(m: &Method) -> String {
         "neither is pinned to a CPU (`taskset -c 0 proclab bench ipc` keeps both on one)."
             .to_string()
     };
-    let sentences = [
+    [
         format!(
             "Method: a round trip is one {} message sent by proclab to a peer process, which \
              reads it whole and sends it back; it is timed from before the send until the \
@@ -202,12 +233,7 @@ pub fn method_text(m: &Method) -> String {
              kernel.",
             count(m.machine_cpus)
         ),
-    ];
-    let mut out = String::new();
-    for sentence in sentences {
-        out.push_str(&wrap_paragraph(&sentence, 96));
-    }
-    out
+    ]
 }
 
 /// The table as one JSON document (pretty-printed, ending in a newline).

@@ -61,8 +61,10 @@ pub struct Listing {
     pub order: i64,
     /// How many steps it has.
     pub steps: usize,
-    /// Its scenario asks for the real kernel (named scenarios only).
+    /// Its scenario asks for the real kernel.
     pub real: bool,
+    /// One of its steps measures the real kernel (`bench`).
+    pub measures: bool,
 }
 
 /// The bundled lessons in course order, read cheaply (files that do not parse are left out;
@@ -73,6 +75,7 @@ pub fn listings() -> Vec<Listing> {
         .filter_map(|(file, text)| {
             let table: toml::Table = toml::from_str(text).ok()?;
             let text_of = |key: &str| table.get(key).and_then(|v| v.as_str()).map(str::to_string);
+            let steps = table.get("step").and_then(toml::Value::as_array);
             let real = match table.get("scenario") {
                 Some(toml::Value::String(id)) => crate::scenario::bundled::find(id)
                     .and_then(|t| toml::from_str::<toml::Table>(t).ok())
@@ -93,10 +96,11 @@ pub fn listings() -> Vec<Listing> {
                     .get("order")
                     .and_then(toml::Value::as_integer)
                     .unwrap_or(i64::MAX),
-                steps: table
-                    .get("step")
-                    .and_then(toml::Value::as_array)
-                    .map_or(0, Vec::len),
+                steps: steps.map_or(0, Vec::len),
+                measures: steps.is_some_and(|s| {
+                    s.iter()
+                        .any(|step| step.as_table().is_some_and(|t| t.contains_key("bench")))
+                }),
                 real,
             })
         })

@@ -48,6 +48,18 @@ pub struct StepEntry {
     pub highlight: Vec<Spanned<String>>,
     /// A question for the student.
     pub question: Option<Spanned<QuestionEntry>>,
+    /// Measure the real IPC mechanisms when the step is shown.
+    pub bench: Option<Spanned<BenchEntry>>,
+}
+
+/// `bench = { rounds = 500, size = "8M" }`: the step runs `proclab bench ipc` with these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchEntry {
+    /// Round trips per mechanism.
+    pub rounds: Option<Spanned<i64>>,
+    /// Bytes sent one way per mechanism: a number, or `"8M"`.
+    pub size: Option<Spanned<toml::Value>>,
 }
 
 /// `[step.question]`.

@@ -9,7 +9,10 @@ pub mod bundled;
 mod file;
 pub mod go;
 pub mod markdown;
+pub mod measure;
+pub mod mechanisms;
 pub mod plain;
+mod plain_measure;
 pub mod progress;
 pub mod query;
 pub mod question;
@@ -39,6 +42,8 @@ pub struct Step {
     pub highlight: Vec<Highlight>,
     /// A question, if any.
     pub question: Option<Question>,
+    /// What the step measures on the real kernel when it is shown, if anything.
+    pub bench: Option<measure::Bench>,
     /// The run's step before the move (where a prediction is asked).
     pub from: u64,
     /// The run's step after the move (where the step is shown).

@@ -3,6 +3,8 @@
 //! read from `input`, so the whole exchange can be tested without a terminal.
 
 use super::markdown;
+pub use super::plain_measure::Measure;
+use super::plain_measure::{Measuring, measure, stopped};
 use super::progress::Progress;
 use super::question::{Choices, Verdict};
 use super::{Lesson, Step};
@@ -33,8 +35,17 @@ pub trait RealKernel {
     fn at(&mut self, step: u64) -> Result<Option<String>, String>;
 }
 
-/// Plays `lesson` from step `start` (0-based), saving progress after every step; with `real`,
-/// the real kernel's view follows the simulation's.
+/// What runs for real beside a plain lesson.
+#[derive(Default)]
+pub struct Beside<'a> {
+    /// The real kernel running the lesson's scenario underneath.
+    pub real: Option<&'a mut dyn RealKernel>,
+    /// Makes the measurement of a lesson that measures; without it, the questions about the
+    /// measurement are skipped.
+    pub bench: Option<&'a mut dyn Measure>,
+}
+
+/// Plays `lesson` from step `start` (0-based), saving progress after every step.
 pub fn run(
     lesson: &Lesson,
     start: usize,
@@ -42,18 +53,22 @@ pub fn run(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    run_beside(lesson, start, progress, None, input, out)
+    run_beside(lesson, start, progress, Beside::default(), input, out)
 }
 
-/// [`run`], with the real kernel underneath.
+/// [`run`], with the real kernel underneath and the lesson's measurement made for real.
 pub fn run_beside(
     lesson: &Lesson,
     start: usize,
     progress: &mut Progress,
-    mut real: Option<&mut dyn RealKernel>,
+    beside: Beside<'_>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    let Beside {
+        mut real,
+        bench: mut measurer,
+    } = beside;
     let mut replay = Replay::new(&lesson.scenario);
     let mut outcome = Outcome {
         completed: false,
@@ -81,6 +96,26 @@ pub fn run_beside(
         )?;
     }
     let mut shown = lesson.steps.get(start).map_or(0, |s| s.from);
+    // The lesson with the answers that come from the measurement, once it is made.
+    let mut measured: Option<Lesson> = None;
+    if let (Some(b), Some(bench)) = (lesson.measuring_step(), lesson.bench())
+        && b < start
+    {
+        writeln!(
+            out,
+            "The questions ahead come from the measurement of step {}, made again now.",
+            b + 1
+        )?;
+        match measure(
+            bench,
+            measurer.as_mut().map(|m| &mut **m as &mut dyn Measure),
+            out,
+        )? {
+            Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
+            Measuring::Failed => {}
+            Measuring::Stopped => return stopped(start, outcome, out),
+        }
+    }
     // The real side is printed once per step of the run.
     let mut real_at = None;
     for (i, step) in lesson.steps.iter().enumerate().skip(start) {
@@ -99,7 +134,37 @@ pub fn run_beside(
         show_simulation(&mut replay, shown, first, step, out)?;
         show_real(&mut real, &mut real_at, first, out)?;
         shown = first;
-        if let Some(q) = &step.question {
+        if let Some(bench) = &step.bench {
+            match measure(
+                bench,
+                measurer.as_mut().map(|m| &mut **m as &mut dyn Measure),
+                out,
+            )? {
+                Measuring::Done(table) => measured = Some(lesson.measured(Some(&table))),
+                Measuring::Failed => measured = None,
+                Measuring::Stopped => return stopped(i, outcome, out),
+            }
+        }
+        let question = match &measured {
+            Some(l) => l.steps[i].question.as_ref(),
+            None => step.question.as_ref(),
+        };
+        if let Some(q) = question.filter(|q| q.pending()) {
+            write!(
+                out,
+                "\n{}",
+                markdown::wrap(
+                    &markdown::to_plain(&q.ask, WIDTH - 10).replace('\n', " "),
+                    WIDTH,
+                    "Question: ",
+                    "  "
+                )
+            )?;
+            writeln!(
+                out,
+                "(Skipped: its answer comes from the measurement, which was not made.)"
+            )?;
+        } else if let Some(q) = question {
             outcome.asked += 1;
             match ask(q, input, out)? {
                 Asked::Quit => {
@@ -171,7 +236,7 @@ fn ask(q: &super::Question, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
     loop {
         let kind = match (&q.choices, &q.answer) {
             (Choices::Pick(_), _) => "a choice's number",
-            (_, super::query::Value::Number(_)) => "a number",
+            (_, Some(super::query::Value::Number(_))) => "a number",
             _ => "a word",
         };
         let more = if hints.len() > 0 {

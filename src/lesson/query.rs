@@ -2,6 +2,8 @@
 //! `"running at 7"`, … Parsed when the lesson is loaded and evaluated on the simulation at the
 //! step's point, so the answer follows the scenario whenever the scenario changes.
 
+use super::measure::Measured;
+use super::mechanisms::{FACT_FORMS, Property};
 use super::words::{self, StateWord, Words};
 use crate::kernel::cpu::Activity;
 use crate::kernel::event::Event;
@@ -18,6 +20,8 @@ pub enum Value {
     Number(f64),
     /// A name, a state, a list of names.
     Text(String),
+    /// Any of these (a tie in a measured table: each is right).
+    OneOf(Vec<String>),
 }
 
 impl std::fmt::Display for Value {
@@ -27,6 +31,11 @@ impl std::fmt::Display for Value {
             // exactly that (76.2, 5.67, 3).
             Value::Number(n) => write!(f, "{n}"),
             Value::Text(t) => f.write_str(t),
+            Value::OneOf(all) => match all.split_last() {
+                Some((last, [])) => f.write_str(last),
+                Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -122,6 +131,10 @@ pub enum Query {
     Capacity(String),
     /// Items (ring) or bytes (pipe, FIFO) in the object now.
     Fill(String),
+    /// Read from the table a `bench` step measured (see [`super::measure`]).
+    Measured(Measured),
+    /// The one mechanism among the choices that a fact holds for.
+    Fact(Property),
 }
 
 /// The forms `answer` accepts, for hints.
@@ -129,7 +142,11 @@ pub const FORMS: &str = "state of P, next state of P, parent of P, children of P
 pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first run|finish|turnaround|waiting|response|\
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
-utilization, makespan, capacity of RING, items in OBJECT";
+utilization, makespan, capacity of RING, items in OBJECT; from a `bench` step's table: fastest \
+round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
+median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
+stream, which moves data without system calls, which needs its own synchronization, which has \
+no name, which must be unlinked, which works across machines";
 
 impl Query {
     /// Parses `answer`; names are checked against `words`.
@@ -137,6 +154,14 @@ impl Query {
         let t = words::tokens(text);
         let t: Vec<&str> = t.iter().map(String::as_str).collect();
         let p = |name: &str| words.process(name);
+        if let Some(measured) = Measured::parse(&t) {
+            return measured.map(Query::Measured);
+        }
+        if let ["which", fact @ ..] = t.as_slice() {
+            return Property::parse(fact).map(Query::Fact).ok_or_else(|| {
+                format!("`{text}` is not a fact I know; the facts are: {FACT_FORMS}")
+            });
+        }
         Ok(match t.as_slice() {
             ["state", "of", n] => Query::StateOf(p(n)?),
             ["next", "state", "of", n] => Query::NextStateOf(p(n)?),
@@ -186,10 +211,20 @@ impl Query {
         matches!(self, Query::StateOf(_) | Query::NextStateOf(_))
     }
 
+    /// True if the answer names an IPC mechanism (so `shm` and `shared memory` are the same).
+    pub fn is_mechanism(&self) -> bool {
+        match self {
+            Query::Fact(_) => true,
+            Query::Measured(m) => m.is_mechanism(),
+            _ => false,
+        }
+    }
+
     /// The default tolerance for a numeric answer: half the last decimal shown.
     pub fn tolerance(&self) -> f64 {
         match self {
             Query::Utilization => 0.05,
+            Query::Measured(m) => m.tolerance(),
             _ => super::question::TOLERANCE,
         }
     }
@@ -205,7 +240,7 @@ impl Query {
                 | Query::Running
                 | Query::RunningAt(_)
                 | Query::ReadyQueue
-        )
+        ) && !self.is_mechanism()
     }
 }
 
@@ -333,6 +368,10 @@ impl Moment<'_> {
                 let fill = words::object_fill(k, o)
                     .ok_or_else(|| format!("`{o}` is not created yet at time {}", k.now()))?;
                 num(fill.0)
+            }
+            // Not from the simulation: see `measure::eval` and `measure::fact`.
+            Query::Measured(_) | Query::Fact(_) => {
+                Err("it comes from a measurement or a fact, not from the simulation".into())
             }
         }
     }

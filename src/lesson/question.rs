@@ -1,5 +1,6 @@
 //! Questions: what is asked, the computed answer, and how a student's reply is judged.
 
+use super::mechanisms;
 use super::query::{Query, Value};
 use super::words::StateWord;
 
@@ -21,8 +22,9 @@ pub struct Question {
     pub query: Query,
     /// The answer as written in the file (`average waiting`), for reports.
     pub answer_source: String,
-    /// The answer, computed from the simulation.
-    pub answer: Value,
+    /// The answer, computed from the simulation (or a fact) when the lesson loads; an answer
+    /// read from a measurement is `None` until [`super::Lesson::measured`] is given the table.
+    pub answer: Option<Value>,
     /// Free answer or a pick.
     pub choices: Choices,
     /// Asked before the step moves the simulation.
@@ -52,7 +54,15 @@ pub enum Verdict {
 impl Question {
     /// The right answer as shown to the student.
     pub fn answer_text(&self) -> String {
-        self.answer.to_string()
+        match &self.answer {
+            Some(answer) => answer.to_string(),
+            None => PENDING.to_string(),
+        }
+    }
+
+    /// True while the answer waits for the lesson's measurement.
+    pub fn pending(&self) -> bool {
+        self.answer.is_none()
     }
 
     /// Judges a reply: a number, a word, or (for a pick) the choice's number or text.
@@ -78,19 +88,33 @@ impl Question {
             Ok(word) if self.query.is_state() => word.name().to_string(),
             _ => reply,
         };
-        match &self.answer {
-            Value::Number(right) => match reply.parse::<f64>() {
-                Ok(n) if (n - right).abs() <= self.tolerance + 1e-9 => Verdict::Right,
-                Ok(_) => Verdict::Wrong,
-                Err(_) => Verdict::Unusable("the answer is a number".into()),
-            },
-            Value::Text(right) => {
-                if normalize(&reply) == normalize(right) {
-                    Verdict::Right
-                } else {
-                    Verdict::Wrong
-                }
+        // A mechanism may be called by any of its names (`shm`, `shared memory`).
+        let mechanism = self.query.is_mechanism().then(|| mechanisms::parse(&reply));
+        if let Some(None) = mechanism {
+            return Verdict::Unusable(
+                "name a mechanism: pipe, FIFO, shared memory, message queue or socket".into(),
+            );
+        }
+        let same = |right: &str| match mechanism {
+            Some(m) => m == mechanisms::parse(right),
+            None => normalize(&reply) == normalize(right),
+        };
+        let right = match &self.answer {
+            None => return Verdict::Unusable(format!("{PENDING} yet")),
+            Some(Value::Number(right)) => {
+                return match ungrouped(&reply).parse::<f64>() {
+                    Ok(n) if (n - right).abs() <= self.tolerance + 1e-9 => Verdict::Right,
+                    Ok(_) => Verdict::Wrong,
+                    Err(_) => Verdict::Unusable("the answer is a number".into()),
+                };
             }
+            Some(Value::Text(right)) => same(right),
+            Some(Value::OneOf(all)) => all.iter().any(|right| same(right)),
+        };
+        if right {
+            Verdict::Right
+        } else {
+            Verdict::Wrong
         }
     }
 
@@ -101,6 +125,25 @@ impl Question {
             Some(e) => e.replace("{answer}", &answer),
             None => format!("The answer is **{answer}**."),
         }
+    }
+}
+
+/// What the answer of a question waiting for a measurement is called.
+const PENDING: &str = "the answer comes from the measurement, which is not done";
+
+/// `12,345` as `12345`: a figure copied from a table keeps its thousands separators.
+fn ungrouped(reply: &str) -> String {
+    let grouped = reply.split('.').next().is_some_and(|whole| {
+        let groups: Vec<&str> = whole.split(',').collect();
+        groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
+    });
+    if grouped {
+        reply.replace(',', "")
+    } else {
+        reply.to_string()
     }
 }
 
@@ -122,7 +165,7 @@ mod tests {
             ask: "?".into(),
             query: Query::Time,
             answer_source: "time".into(),
-            answer,
+            answer: Some(answer),
             choices,
             predict: false,
             tolerance: TOLERANCE,
@@ -170,9 +213,48 @@ mod tests {
         q.query = Query::StateOf("P".into());
         assert_eq!(q.judge("ready-suspended"), Verdict::Right);
         assert_eq!(q.judge("Swapped"), Verdict::Right);
-        q.answer = Value::Text("waiting".into());
+        q.answer = Some(Value::Text("waiting".into()));
         assert_eq!(q.judge("blocked"), Verdict::Right);
         assert_eq!(q.judge("ready"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn mechanisms_are_judged_by_what_they_name() {
+        use crate::lesson::mechanisms::Property;
+        let options = crate::lesson::mechanisms::choices();
+        let mut q = question(
+            Value::Text("POSIX shared memory".into()),
+            Choices::Pick(options),
+        );
+        q.query = Query::Fact(Property::NoSystemCalls);
+        assert_eq!(q.judge("3"), Verdict::Right);
+        assert_eq!(q.judge("shm"), Verdict::Right);
+        assert_eq!(q.judge("Shared  memory"), Verdict::Right);
+        assert_eq!(q.judge("pipe"), Verdict::Wrong);
+        assert!(
+            matches!(q.judge("a pigeon"), Verdict::Unusable(_)),
+            "not a try"
+        );
+        // A tie: either is right, nothing else.
+        q.answer = Some(Value::OneOf(vec![
+            "pipe".into(),
+            "FIFO (named pipe)".into(),
+        ]));
+        assert_eq!(q.answer_text(), "pipe or FIFO (named pipe)");
+        assert_eq!(q.judge("1"), Verdict::Right);
+        assert_eq!(q.judge("named pipe"), Verdict::Right);
+        assert_eq!(q.judge("socket"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn a_pending_answer_is_no_try_and_figures_may_keep_their_commas() {
+        let mut q = question(Value::Number(12345.0), Choices::Free);
+        assert_eq!(q.judge("12,345"), Verdict::Right);
+        assert_eq!(q.judge("12345"), Verdict::Right);
+        assert!(matches!(q.judge("12,34"), Verdict::Unusable(_)));
+        q.answer = None;
+        assert!(q.pending());
+        assert!(matches!(q.judge("12345"), Verdict::Unusable(_)));
     }
 
     #[test]

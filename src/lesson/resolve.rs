@@ -1,8 +1,10 @@
 //! From the file's shape to a lesson: checks every key, loads the scenario, resolves every
 //! step's move to a step of the run and computes every answer there.
 
-use super::file::{ChoicesEntry, LessonFile, QuestionEntry, ScenarioRef};
+use super::file::{BenchEntry, ChoicesEntry, LessonFile, QuestionEntry, ScenarioRef};
 use super::go::{self, Go};
+use super::measure::{self, Bench, Measured};
+use super::mechanisms;
 use super::query::{self, Moment, Query, Value};
 use super::question::{Choices, Question};
 use super::words::{STATE_WORDS, Words};
@@ -31,15 +33,18 @@ pub enum Highlight {
     Real,
     /// The event log.
     Log,
+    /// The table a `bench` step measured.
+    Measured,
 }
 
-const HIGHLIGHTS: [(&str, Highlight); 6] = [
+const HIGHLIGHTS: [(&str, Highlight); 7] = [
     ("processes", Highlight::Processes),
     ("states", Highlight::States),
     ("queues", Highlight::Queues),
     ("gantt", Highlight::Gantt),
     ("real", Highlight::Real),
     ("log", Highlight::Log),
+    ("measured", Highlight::Measured),
 ];
 
 impl Highlight {
@@ -86,9 +91,24 @@ pub(super) fn resolve(
     let mut replay = Replay::new(&scenario);
     let end = replay.steps();
     let mut at = 0u64;
-    let mut steps = Vec::new();
+    let measures = file.steps.iter().any(|s| s.get_ref().bench.is_some());
+    let mut steps: Vec<Step> = Vec::new();
     for entry in file.steps {
         let entry = entry.into_inner();
+        let bench = match &entry.bench {
+            Some(b) if steps.iter().any(|s| s.bench.is_some()) => {
+                return Err(err(
+                    b.span(),
+                    "a lesson measures once, and an earlier step measures already".into(),
+                    Some("later questions can all use that step's table".into()),
+                ));
+            }
+            Some(b) => Some(bench(b.get_ref(), &err)?),
+            None => None,
+        };
+        let measured = bench
+            .clone()
+            .or_else(|| steps.iter().find_map(|s| s.bench.clone()));
         let go = match &entry.go {
             Some(g) => Go::parse(g.get_ref(), &words)
                 .map_err(|m| err(g.span(), m, Some(format!("`go` is one of: {}", go::FORMS))))?,
@@ -109,6 +129,13 @@ pub(super) fn resolve(
         let mut highlight = Vec::new();
         for h in &entry.highlight {
             match HIGHLIGHTS.iter().find(|(n, _)| n == h.get_ref()) {
+                Some((_, Highlight::Measured)) if !measures => {
+                    return Err(err(
+                        h.span(),
+                        "`measured` points at the table of a measurement, but no step of this lesson measures".into(),
+                        Some("add `bench = { rounds = 500, size = \"8M\" }` to the step that should measure".into()),
+                    ));
+                }
                 Some((_, pane)) => highlight.push(*pane),
                 None => {
                     let names = HIGHLIGHTS.map(|(n, _)| n);
@@ -137,14 +164,13 @@ pub(super) fn resolve(
         let question = match entry.question {
             Some(q) => {
                 let span = q.span();
-                Some(question(
-                    q.into_inner(),
-                    span,
-                    &words,
-                    &replay,
-                    &full,
-                    &err,
-                )?)
+                let at = Here {
+                    words: &words,
+                    replay: &replay,
+                    full: &full,
+                    bench: measured.as_ref(),
+                };
+                Some(question(q.into_inner(), span, &at, &err)?)
             }
             None => None,
         };
@@ -154,6 +180,7 @@ pub(super) fn resolve(
             go,
             highlight,
             question,
+            bench,
             from,
             at,
             time: replay.timeline().time_at(at),
@@ -261,38 +288,210 @@ fn step_after(go: &Go, from: u64, replay: &mut Replay) -> Result<u64, String> {
     })
 }
 
-/// Checks a question and computes its answer at the replay's current step.
+/// What a question's answer can be computed from at its step.
+struct Here<'a> {
+    words: &'a Words,
+    replay: &'a Replay,
+    full: &'a report::Report,
+    /// What this step or an earlier one measures.
+    bench: Option<&'a Bench>,
+}
+
+/// Checks `bench = { … }`; missing keys take the lesson defaults.
+fn bench(
+    entry: &BenchEntry,
+    err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
+) -> Result<Bench, ScenarioError> {
+    let rounds = match &entry.rounds {
+        Some(r) if !(1..=measure::MAX_ROUNDS as i64).contains(r.get_ref()) => {
+            return Err(err(
+                r.span(),
+                format!("`rounds = {}` is out of range", r.get_ref()),
+                Some(format!(
+                    "a lesson measures 1 to {} round trips per mechanism; a few hundred finish in a second",
+                    measure::MAX_ROUNDS
+                )),
+            ));
+        }
+        Some(r) => *r.get_ref() as usize,
+        None => measure::DEFAULT_ROUNDS,
+    };
+    let bytes = match &entry.size {
+        Some(size) => measure::bytes(size.get_ref()).map_err(|m| {
+            err(
+                size.span(),
+                m,
+                Some("e.g. `size = \"8M\"`: a few MiB are enough to see the bandwidth".into()),
+            )
+        })?,
+        None => measure::DEFAULT_BYTES,
+    };
+    Ok(Bench { rounds, bytes })
+}
+
+/// The choices a question offers, as written or computed.
+fn options(
+    entry: &Spanned<ChoicesEntry>,
+    query: &Query,
+    full: &report::Report,
+    err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
+) -> Result<Vec<String>, ScenarioError> {
+    Ok(match entry.get_ref() {
+        ChoicesEntry::Listed(list) => list.iter().map(|c| c.text()).collect(),
+        ChoicesEntry::Computed(word) if word == "states" => {
+            STATE_WORDS.iter().map(|s| s.to_string()).collect()
+        }
+        ChoicesEntry::Computed(word) if word == "mechanisms" => mechanisms::choices(),
+        ChoicesEntry::Computed(word) if word == "processes" => {
+            let mut names: Vec<String> = full.rows.iter().map(|r| r.name.to_string()).collect();
+            if matches!(query, Query::Running | Query::RunningAt(_)) {
+                names.extend(["idle".into(), "a context switch".into()]);
+            }
+            if matches!(query, Query::ParentOf(_)) {
+                names.insert(0, "init".into());
+            }
+            names
+        }
+        ChoicesEntry::Computed(word) => {
+            return Err(err(
+                entry.span(),
+                format!("`choices = {word:?}` is not a list I can make"),
+                Some(
+                    "write the choices as a list, or use \"processes\", \"states\" or \"mechanisms\""
+                        .into(),
+                ),
+            ));
+        }
+    })
+}
+
+/// The answer of a question about the real mechanisms: from a fact now, or from the
+/// measurement later (`None`), once it is sure that every possible result is among the choices.
+fn real_answer(
+    q: &QuestionEntry,
+    query: &Query,
+    options: Option<&[String]>,
+    bench: Option<&Bench>,
+    err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
+) -> Result<Option<Value>, ScenarioError> {
+    let here = q.answer.span();
+    if let (Some(o), Some(c)) = (options, &q.choices)
+        && query.is_mechanism()
+    {
+        measure::check_choices(o).map_err(|m| {
+            err(
+                c.span(),
+                m,
+                Some(format!(
+                    "name the mechanisms as the table does ({}), or use `choices = \"mechanisms\"`",
+                    mechanisms::choices().join(", ")
+                )),
+            )
+        })?;
+    }
+    let measured = match query {
+        Query::Fact(property) => {
+            return measure::fact(*property, options).map(Some).map_err(|m| {
+                err(
+                    here,
+                    m,
+                    Some("list choices of which exactly one fits the fact".into()),
+                )
+            });
+        }
+        Query::Measured(m) => *m,
+        _ => return Ok(None),
+    };
+    let Some(bench) = bench else {
+        return Err(err(
+            here,
+            format!(
+                "`{}` comes from a measurement, but no step up to this one measures",
+                q.answer.get_ref()
+            ),
+            Some(
+                "add `bench = { rounds = 500, size = \"8M\" }` to this step or an earlier one"
+                    .into(),
+            ),
+        ));
+    };
+    if q.predict {
+        let span = q.answer.span();
+        return Err(err(
+            span,
+            "an answer from the measurement cannot be predicted: `predict` waits for a move of the simulation".into(),
+            Some("drop `predict`, and ask before the measuring step in words".into()),
+        ));
+    }
+    let measures = bench.mechanisms();
+    if let Measured::Of(_, m) = measured
+        && !measures.contains(&m)
+    {
+        return Err(err(
+            here,
+            format!("the measurement has no row for {m}"),
+            None,
+        ));
+    }
+    if let (Some(o), Some(c)) = (options, &q.choices)
+        && measured.is_mechanism()
+        && let Some(missing) = measures
+            .iter()
+            .find(|m| !o.iter().any(|x| mechanisms::parse(x) == Some(**m)))
+    {
+        return Err(err(
+            c.span(),
+            format!(
+                "the measurement may make {missing} the answer, but it is not among the choices"
+            ),
+            Some("offer every measured mechanism, e.g. `choices = \"mechanisms\"`".into()),
+        ));
+    }
+    Ok(None)
+}
+
+/// Checks a question and computes its answer at the replay's current step (or, for a
+/// measured answer, checks that it can be computed once the table is there).
 fn question(
     q: QuestionEntry,
     span: std::ops::Range<usize>,
-    words: &Words,
-    replay: &Replay,
-    full: &report::Report,
+    at: &Here,
     err: &impl Fn(std::ops::Range<usize>, String, Option<String>) -> ScenarioError,
 ) -> Result<Question, ScenarioError> {
-    let query = Query::parse(q.answer.get_ref(), words).map_err(|m| {
+    let query = Query::parse(q.answer.get_ref(), at.words).map_err(|m| {
         err(
             q.answer.span(),
             m,
             Some(format!("`answer` is one of: {}", query::FORMS)),
         )
     })?;
-    let moment = Moment {
-        kernel: replay.kernel(),
-        report: full,
-        timeline: replay.timeline(),
+    let options = match &q.choices {
+        Some(c) => Some(options(c, &query, at.full, err)?),
+        None => None,
     };
-    let answer = moment.eval(&query).map_err(|m| {
-        err(
-            q.answer.span(),
-            format!(
-                "`{}` has no answer at this step (time {}): {m}",
-                q.answer.get_ref(),
-                replay.kernel().now()
-            ),
-            Some("move the step (`go`) to where it can be answered, or ask something else".into()),
-        )
-    })?;
+    let answer = if matches!(query, Query::Measured(_) | Query::Fact(_)) {
+        real_answer(&q, &query, options.as_deref(), at.bench, err)?
+    } else {
+        let moment = Moment {
+            kernel: at.replay.kernel(),
+            report: at.full,
+            timeline: at.replay.timeline(),
+        };
+        Some(moment.eval(&query).map_err(|m| {
+            err(
+                q.answer.span(),
+                format!(
+                    "`{}` has no answer at this step (time {}): {m}",
+                    q.answer.get_ref(),
+                    at.replay.kernel().now()
+                ),
+                Some(
+                    "move the step (`go`) to where it can be answered, or ask something else"
+                        .into(),
+                ),
+            )
+        })?)
+    };
     let tolerance = match &q.tolerance {
         Some(t) if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0) => {
             return Err(err(
@@ -304,36 +503,8 @@ fn question(
         Some(t) => *t.get_ref(),
         None => query.tolerance(),
     };
-    let choices = match &q.choices {
-        None => Choices::Free,
-        Some(c) => {
-            let options: Vec<String> = match c.get_ref() {
-                ChoicesEntry::Listed(list) => list.iter().map(|c| c.text()).collect(),
-                ChoicesEntry::Computed(word) if word == "states" => {
-                    STATE_WORDS.iter().map(|s| s.to_string()).collect()
-                }
-                ChoicesEntry::Computed(word) if word == "processes" => {
-                    let mut names: Vec<String> =
-                        full.rows.iter().map(|r| r.name.to_string()).collect();
-                    if matches!(query, Query::Running | Query::RunningAt(_)) {
-                        names.extend(["idle".into(), "a context switch".into()]);
-                    }
-                    if matches!(query, Query::ParentOf(_)) {
-                        names.insert(0, "init".into());
-                    }
-                    names
-                }
-                ChoicesEntry::Computed(word) => {
-                    return Err(err(
-                        c.span(),
-                        format!("`choices = {word:?}` is not a list I can make"),
-                        Some(
-                            "write the choices as a list, or use \"processes\" or \"states\""
-                                .into(),
-                        ),
-                    ));
-                }
-            };
+    let choices = match (options, &q.choices) {
+        (Some(options), Some(c)) => {
             let probe = Question {
                 ask: String::new(),
                 query: query.clone(),
@@ -345,9 +516,10 @@ fn question(
                 hints: Vec::new(),
                 explain: None,
             };
-            if !options
-                .iter()
-                .any(|o| probe.judge(o) == super::Verdict::Right)
+            if let Some(answer) = &answer
+                && !options
+                    .iter()
+                    .any(|o| probe.judge(o) == super::Verdict::Right)
             {
                 return Err(err(
                     c.span(),
@@ -364,8 +536,10 @@ fn question(
             }
             Choices::Pick(options)
         }
+        _ => Choices::Free,
     };
-    if matches!(answer, Value::Text(_)) && q.tolerance.is_some() {
+    let words = matches!(answer, Some(Value::Text(_) | Value::OneOf(_))) || query.is_mechanism();
+    if words && q.tolerance.is_some() {
         let t = q.tolerance.as_ref().map_or(span.clone(), Spanned::span);
         return Err(err(t, "`tolerance` only applies to numbers".into(), None));
     }

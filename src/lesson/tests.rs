@@ -61,17 +61,20 @@ fn moves_resolve_and_answers_are_computed_from_the_run() {
     let zombie = &l.steps[1];
     assert_eq!(zombie.time, 4);
     let q = zombie.question.as_ref().unwrap();
-    assert_eq!(q.answer, Value::Text("zombie".into()));
+    assert_eq!(q.answer, Some(Value::Text("zombie".into())));
     assert!(matches!(&q.choices, Choices::Pick(o) if o.len() == 7));
     assert_eq!(q.judge("zombie"), Verdict::Right);
     let predict = &l.steps[2];
     assert_eq!(predict.from + 1, predict.at);
     assert_eq!(
         predict.question.as_ref().unwrap().answer,
-        Value::Text("zombie".into())
+        Some(Value::Text("zombie".into()))
     );
     let end = &l.steps[3];
-    assert_eq!(end.question.as_ref().unwrap().answer, Value::Number(3.0));
+    assert_eq!(
+        end.question.as_ref().unwrap().answer,
+        Some(Value::Number(3.0))
+    );
 }
 
 #[test]
@@ -82,7 +85,7 @@ fn time_moves_to_the_state_at_that_time() {
     assert!(l.steps[1].time <= 7);
     assert_eq!(
         l.steps[1].question.as_ref().unwrap().answer,
-        Value::Text("zombie".into())
+        Some(Value::Text("zombie".into()))
     );
 }
 
@@ -130,7 +133,7 @@ fn next_state_looks_ahead_without_moving() {
     // The zombie is reaped by the parent's wait: zombie → terminated.
     assert_eq!(
         l.steps[1].question.as_ref().unwrap().answer,
-        Value::Text("terminated".into())
+        Some(Value::Text("terminated".into()))
     );
 }
 

@@ -1,6 +1,7 @@
 //! What can happen to the application: a key, a tick of the play timer, news from the real
 //! run. [`super::update::update`] is the only place that acts on them.
 
+use crate::ipc_bench::{Mechanism, Options, Row, Table};
 use crate::lab::record::{StepRecord, Summary};
 use crate::scenario::Scenario;
 use ratatui::layout::Size;
@@ -77,6 +78,15 @@ pub enum Action {
     Hint,
     /// Show the answer to the question.
     ShowAnswer,
+    /// Measure the real kernel again (in a lesson that measures).
+    Measure,
+    /// News from a lesson's measurement.
+    Measuring {
+        /// Which run.
+        run: u64,
+        /// What happened.
+        news: MeasureNews,
+    },
     /// The terminal changed size.
     Resize(Size),
     /// News from a real run.
@@ -103,6 +113,19 @@ pub enum RealNews {
     /// The run is over.
     Ended(Summary),
     /// It stopped on an error; every twin is gone.
+    Failed(String),
+}
+
+/// What a lesson's measurement reports.
+#[derive(Debug)]
+pub enum MeasureNews {
+    /// The measurement of this mechanism starts.
+    Starting(Mechanism),
+    /// One more row.
+    Row(Box<Row>),
+    /// The whole table.
+    Done(Box<Table>),
+    /// It failed or was stopped; nothing it made is left.
     Failed(String),
 }
 
@@ -141,6 +164,18 @@ pub enum Effect {
     SaveProgress,
     /// End a real run and remove its twins.
     StopReal {
+        /// The run's number.
+        run: u64,
+    },
+    /// Measure the real IPC mechanisms on a worker thread, reporting [`Action::Measuring`].
+    StartMeasuring {
+        /// The run's number.
+        run: u64,
+        /// What to measure.
+        options: Box<Options>,
+    },
+    /// Stop a measurement (its peer is killed and every object it made removed).
+    StopMeasuring {
         /// The run's number.
         run: u64,
     },

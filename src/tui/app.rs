@@ -2,6 +2,7 @@
 //! cursor on the run, what was recorded of the real kernel, focus, scrolling and overlays.
 
 use super::theme::Theme;
+use crate::ipc_bench::{Mechanism, Row, Table};
 use crate::lab::record::{StepRecord, Summary};
 use crate::lesson::Lesson;
 use crate::lesson::progress::Progress;
@@ -75,6 +76,8 @@ pub struct Entry {
     pub description: String,
     /// It asks for the real-OS pane.
     pub real: bool,
+    /// It is a lesson that measures the real kernel.
+    pub measures: bool,
     /// A scenario or a lesson.
     pub kind: EntryKind,
 }
@@ -112,6 +115,7 @@ impl Home {
                 title: l.title,
                 description: l.summary,
                 real: l.real,
+                measures: l.measures,
                 kind: EntryKind::Lesson { steps: l.steps },
             });
         let scenarios = bundled::ids().filter_map(|id| {
@@ -122,6 +126,7 @@ impl Home {
                 title: scenario.title,
                 description: scenario.description,
                 real: scenario.real,
+                measures: false,
                 kind: EntryKind::Scenario,
             })
         });
@@ -145,6 +150,8 @@ pub enum Pane {
     Simulated,
     /// The real kernel.
     Real,
+    /// The table a lesson measured on the real kernel.
+    Measured,
     /// The narration.
     Narration,
     /// The event log.
@@ -157,6 +164,7 @@ impl Pane {
         match self {
             Pane::Simulated => "Simulated kernel",
             Pane::Real => "Real OS",
+            Pane::Measured => "Measured",
             Pane::Narration => "Narration",
             Pane::Log => "Event log",
         }
@@ -170,6 +178,8 @@ pub struct Scrolls {
     pub simulated: u16,
     /// The real pane.
     pub real: u16,
+    /// The measured table.
+    pub measured: u16,
     /// The narration.
     pub narration: u16,
     /// The event log, counted back from its newest line.
@@ -182,6 +192,7 @@ impl Scrolls {
         match pane {
             Pane::Simulated => &mut self.simulated,
             Pane::Real => &mut self.real,
+            Pane::Measured => &mut self.measured,
             Pane::Narration => &mut self.narration,
             Pane::Log => &mut self.log,
         }
@@ -226,6 +237,28 @@ pub struct LessonView {
     pub feedback: Option<Feedback>,
     /// Every step has been seen.
     pub complete: bool,
+    /// The lesson's measurement of the real kernel, if it makes one.
+    pub measurement: Measurement,
+}
+
+/// Where a lesson's measurement stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Measurement {
+    /// Not made: the lesson has not reached its measuring step (or does not measure).
+    NotYet,
+    /// Under way on a worker thread.
+    Running {
+        /// Which run (see [`App::runs`]), so that news of an earlier one is dropped.
+        run: u64,
+        /// The rows measured so far.
+        rows: Vec<Row>,
+        /// The mechanism being measured now.
+        now: Option<Mechanism>,
+    },
+    /// Made.
+    Done(Table),
+    /// It failed, or was stopped: why.
+    Failed(String),
 }
 
 /// What a reply got.
@@ -266,8 +299,18 @@ impl ScenarioView {
         if self.real.is_some() {
             panes.push(Pane::Real);
         }
+        if self.measures() {
+            panes.push(Pane::Measured);
+        }
         panes.extend([Pane::Narration, Pane::Log]);
         panes
+    }
+
+    /// True if the open lesson measures the real kernel (and so has a Measured pane).
+    pub fn measures(&self) -> bool {
+        self.lesson
+            .as_ref()
+            .is_some_and(|l| l.lesson.measuring_step().is_some())
     }
 
     /// Steps per second while playing.

@@ -69,6 +69,7 @@ fn lesson_key(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('a') => Action::Answer,
         KeyCode::Char('h') => Action::Hint,
         KeyCode::Char('s') => Action::ShowAnswer,
+        KeyCode::Char('m') => Action::Measure,
         KeyCode::Char(c @ '0'..='9') | KeyCode::Char(c @ '.') => Action::Type(c),
         _ => return scenario_key(key),
     })

@@ -2,10 +2,10 @@
 //! run or a signal; turns it into an [`Action`]; lets `update` change the state; carries out the
 //! effects; and draws. The terminal is restored on every way out, panics included.
 
-use super::action::{Action, Effect, RealNews};
+use super::action::{Action, Effect, MeasureNews, RealNews};
 use super::app::App;
 use super::real_worker::{self, Command, Worker};
-use super::{keymap, view};
+use super::{keymap, measure_worker, view};
 use crate::scenario::Scenario;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -27,6 +27,13 @@ pub enum Message {
         run: u64,
         /// What happened.
         news: RealNews,
+    },
+    /// News from a lesson's measurement.
+    Measuring {
+        /// Which run.
+        run: u64,
+        /// What happened.
+        news: super::action::MeasureNews,
     },
     /// SIGTERM, SIGHUP or SIGINT.
     Signal(i32),
@@ -72,6 +79,7 @@ pub fn run(start: Start) -> i32 {
     app.progress = start.progress;
     let mut runtime = Runtime {
         workers: HashMap::new(),
+        measuring: HashMap::new(),
         timeout: start.timeout,
         tx: tx.clone(),
     };
@@ -105,6 +113,7 @@ pub fn run(start: Start) -> i32 {
 
 struct Runtime {
     workers: HashMap<u64, Worker>,
+    measuring: HashMap<u64, measure_worker::Worker>,
     timeout: Duration,
     tx: Sender<Message>,
 }
@@ -147,6 +156,13 @@ impl Runtime {
                 }
                 Some(Message::Terminal(e)) => keymap::action(app, &e),
                 Some(Message::Real { run, news }) => Some(Action::Real { run, news }),
+                Some(Message::Measuring { run, news }) => {
+                    // A finished worker's thread is done with: forget it.
+                    if matches!(news, MeasureNews::Done(_) | MeasureNews::Failed(_)) {
+                        self.measuring.remove(&run);
+                    }
+                    Some(Action::Measuring { run, news })
+                }
                 Some(Message::Signal(signal)) => {
                     super::update::update(app, Action::Quit);
                     return Ok(128 + signal);
@@ -218,6 +234,28 @@ impl Runtime {
                         let _ = w.commands.send(Command::Advance(to));
                     }
                 }
+                Effect::StartMeasuring { run, options } => {
+                    match measure_worker::spawn(run, *options, self.tx.clone()) {
+                        Ok(worker) => {
+                            self.measuring.insert(run, worker);
+                        }
+                        Err(e) => {
+                            let _ = self.tx.send(Message::Measuring {
+                                run,
+                                news: MeasureNews::Failed(format!(
+                                    "cannot start a thread to measure: {e}"
+                                )),
+                            });
+                        }
+                    }
+                }
+                Effect::StopMeasuring { run } => {
+                    if let Some(w) = self.measuring.remove(&run) {
+                        // It ends by itself once its peer is killed; no join, no frozen screen.
+                        w.cancel.cancel();
+                        drop(w.thread);
+                    }
+                }
                 Effect::StopReal { run } => {
                     if let Some(w) = self.workers.remove(&run) {
                         let _ = w.commands.send(Command::Stop);
@@ -229,8 +267,12 @@ impl Runtime {
         }
     }
 
-    /// Ends every real run and waits for its twins to be removed.
+    /// Ends every real run and measurement, and waits for their processes to be removed.
     fn stop_all(&mut self) {
+        for (_, w) in self.measuring.drain() {
+            w.cancel.cancel();
+            let _ = w.thread.join();
+        }
         for (_, w) in self.workers.drain() {
             let _ = w.commands.send(Command::Stop);
             let _ = w.thread.join();

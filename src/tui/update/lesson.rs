@@ -1,9 +1,11 @@
 //! Taking a lesson in the TUI: moving between its steps, the answer box, hints, and progress.
 
-use super::super::action::Effect;
-use super::super::app::{App, Feedback, LessonView, Screen};
+use super::super::action::{Effect, MeasureNews};
+use super::super::app::{App, Feedback, LessonView, Measurement, Pane, Screen};
 use super::{drive_real, open};
+use crate::lesson::query::Query;
 use crate::lesson::{Lesson, Verdict};
+use crate::tui::view::layout::WIDE;
 use std::sync::Arc;
 
 /// Opens a loaded lesson on its scenario, where the student last was.
@@ -16,8 +18,8 @@ pub fn open_lesson(app: &mut App, lesson: Lesson) -> Vec<Effect> {
     if let Screen::Scenario(view) = &mut app.screen {
         // Side by side, the lesson's text is what scrolls first; one pane at a time, the
         // simulation stays in sight with the lesson under it.
-        if app.size.width >= crate::tui::view::layout::WIDE {
-            view.focus = crate::tui::app::Pane::Narration;
+        if app.size.width >= WIDE {
+            view.focus = Pane::Narration;
         }
         view.lesson = Some(LessonView {
             lesson: Arc::new(lesson),
@@ -27,6 +29,7 @@ pub fn open_lesson(app: &mut App, lesson: Lesson) -> Vec<Effect> {
             tries: 0,
             feedback: None,
             complete: false,
+            measurement: Measurement::NotYet,
         });
     }
     effects.extend(go_to(app, index));
@@ -56,7 +59,99 @@ fn go_to(app: &mut App, index: usize) -> Vec<Effect> {
     app.progress.set_step(&id, index);
     let mut effects = vec![Effect::SaveProgress];
     effects.extend(drive_real(view));
+    effects.extend(measure(app, false));
     effects
+}
+
+/// Starts the lesson's measurement once the student reaches its measuring step (or any later
+/// one, resuming); `again`: even if it was made already, as `m` asks.
+fn measure(app: &mut App, again: bool) -> Vec<Effect> {
+    let run = app.runs + 1;
+    let narrow = app.size.width < WIDE;
+    let Screen::Scenario(view) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(l) = view.lesson.as_mut() else {
+        return Vec::new();
+    };
+    let (Some(at), Some(bench)) = (l.lesson.measuring_step(), l.lesson.bench()) else {
+        return Vec::new();
+    };
+    let options = bench.options();
+    if l.index < at {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    match &l.measurement {
+        Measurement::NotYet => {
+            // One pane at a time: show the table as it fills, with the lesson under it.
+            if narrow && view.focus != Pane::Narration {
+                view.focus = Pane::Measured;
+            }
+        }
+        Measurement::Running { run, .. } if again => {
+            effects.push(Effect::StopMeasuring { run: *run })
+        }
+        _ if again => {}
+        _ => return effects,
+    }
+    l.measurement = Measurement::Running {
+        run,
+        rows: Vec::new(),
+        now: None,
+    };
+    l.lesson = Arc::new(l.lesson.measured(None));
+    // A question on screen whose answer comes from the table is asked afresh.
+    if l.step()
+        .question
+        .as_ref()
+        .is_some_and(|q| matches!(q.query, Query::Measured(_)))
+    {
+        l.feedback = None;
+        l.input = None;
+        l.tries = 0;
+    }
+    view.scrolls.measured = 0;
+    app.runs = run;
+    effects.push(Effect::StartMeasuring {
+        run,
+        options: Box::new(options),
+    });
+    effects
+}
+
+/// `m`: measures again, from the measuring step on.
+pub fn measure_again(app: &mut App) -> Vec<Effect> {
+    measure(app, true)
+}
+
+/// News from the measurement: a row more, the whole table (and so the answers that come from
+/// it), or why it stopped.
+pub fn measuring(app: &mut App, run: u64, news: MeasureNews) -> Vec<Effect> {
+    let Some(l) = lesson(app) else {
+        return Vec::new();
+    };
+    let Measurement::Running {
+        run: current,
+        rows,
+        now,
+    } = &mut l.measurement
+    else {
+        return Vec::new();
+    };
+    if *current != run {
+        return Vec::new();
+    }
+    match news {
+        MeasureNews::Starting(m) => *now = Some(m),
+        MeasureNews::Row(row) => rows.push(*row),
+        MeasureNews::Done(table) => {
+            l.lesson = Arc::new(l.lesson.measured(Some(&table)));
+            l.measurement = Measurement::Done(*table);
+        }
+        MeasureNews::Failed(why) => l.measurement = Measurement::Failed(why),
+    }
+    Vec::new()
 }
 
 /// The lesson being taken, if any.
@@ -96,7 +191,7 @@ pub fn previous(app: &mut App) -> Vec<Effect> {
 /// Opens the answer box (with `first` typed in it), if the step asks something not yet settled.
 pub fn start_answer(app: &mut App, first: Option<char>) {
     if let Some(l) = lesson(app)
-        && l.step().question.is_some()
+        && l.step().question.as_ref().is_some_and(|q| !q.pending())
         && !l.settled()
     {
         let input = l.input.get_or_insert_with(String::new);
@@ -178,7 +273,7 @@ pub fn hint(app: &mut App) {
 /// Shows the answer.
 pub fn show_answer(app: &mut App) -> Vec<Effect> {
     match lesson(app) {
-        Some(l) if l.step().question.is_some() && !l.settled() => {
+        Some(l) if l.step().question.as_ref().is_some_and(|q| !q.pending()) && !l.settled() => {
             l.feedback = Some(Feedback::Shown);
             l.input = None;
             settle(app)

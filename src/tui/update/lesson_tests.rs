@@ -177,6 +177,7 @@ fn the_home_entry_of_a_lesson_loads_the_lesson() {
             title: "A zombie".into(),
             description: String::new(),
             real: true,
+            measures: false,
             kind: EntryKind::Lesson { steps: 4 },
         }],
         selected: 0,

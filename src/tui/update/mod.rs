@@ -6,8 +6,8 @@ mod lesson;
 
 use super::action::{Action, Effect, RealNews};
 use super::app::{
-    App, DEFAULT_SPEED, EntryKind, Overlay, Pane, RealSide, RealStatus, SPEEDS, ScenarioView,
-    Screen, Scrolls,
+    App, DEFAULT_SPEED, EntryKind, Measurement, Overlay, Pane, RealSide, RealStatus, SPEEDS,
+    ScenarioView, Screen, Scrolls,
 };
 use super::view::layout;
 use crate::lab::admit::admit;
@@ -35,6 +35,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Answer => lesson::start_answer(app, None),
         Action::Hint => lesson::hint(app),
         Action::ShowAnswer => return lesson::show_answer(app),
+        Action::Measure => return lesson::measure_again(app),
+        Action::Measuring { run, news } => return lesson::measuring(app, run, news),
         Action::LoadFailed(why) => match &mut app.overlay {
             Some(Overlay::Open { error, .. }) => *error = Some(why),
             _ => {
@@ -218,7 +220,7 @@ fn scroll(view: &mut ScenarioView, pane: Pane, lines: i32) {
         Pane::Simulated => view.replay.kernel().processes().count(),
         Pane::Log => view.replay.log().len(),
         // Long texts: the renderer stops at their end.
-        Pane::Real | Pane::Narration => 500,
+        Pane::Real | Pane::Measured | Pane::Narration => 500,
     };
     let limit = u16::try_from(limit.saturating_sub(1)).unwrap_or(u16::MAX);
     // The log counts back from its newest line: scrolling up goes further back.
@@ -268,12 +270,19 @@ fn open(app: &mut App, scenario: Scenario, force_real: bool) -> Vec<Effect> {
     effects
 }
 
-/// Ends the open scenario's real run, if it has one still going.
+/// Ends the open scenario's real run and its lesson's measurement, if they are still going.
 fn stop_real(app: &mut App) -> Vec<Effect> {
-    match app.view().and_then(|v| v.real.as_ref()) {
-        Some(real) if real.is_live() => vec![Effect::StopReal { run: real.run }],
-        _ => Vec::new(),
+    let mut effects = Vec::new();
+    let Some(view) = app.view() else {
+        return effects;
+    };
+    if let Some(real) = view.real.as_ref().filter(|r| r.is_live()) {
+        effects.push(Effect::StopReal { run: real.run });
     }
+    if let Some(Measurement::Running { run, .. }) = view.lesson.as_ref().map(|l| &l.measurement) {
+        effects.push(Effect::StopMeasuring { run: *run });
+    }
+    effects
 }
 
 fn real_news(app: &mut App, run: u64, news: RealNews) -> Vec<Effect> {
@@ -307,5 +316,7 @@ fn real_news(app: &mut App, run: u64, news: RealNews) -> Vec<Effect> {
 
 #[cfg(test)]
 mod lesson_tests;
+#[cfg(test)]
+mod measure_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! and the bottom line of key hints.
 
 use crate::report::describe_setup;
-use crate::tui::app::{RealStatus, ScenarioView};
+use crate::tui::app::{Measurement, RealStatus, ScenarioView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -72,6 +72,22 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
         };
         setup.push(Span::styled(format!(" · {text}"), style));
     }
+    if let Some(l) = view.lesson.as_ref().filter(|_| view.measures()) {
+        let (text, style) = match &l.measurement {
+            Measurement::NotYet => ("measured: not yet".to_string(), theme.dim()),
+            Measurement::Running { rows, .. } => (
+                format!(
+                    "measuring: {} of {} done…",
+                    rows.len(),
+                    l.lesson.bench().map_or(0, |b| b.mechanisms().len())
+                ),
+                theme.spotlight(),
+            ),
+            Measurement::Done(_) => ("measured".to_string(), theme.agree()),
+            Measurement::Failed(_) => ("measurement: stopped".to_string(), theme.error()),
+        };
+        setup.push(Span::styled(format!(" · {text}"), style));
+    }
     frame.render_widget(Paragraph::new(vec![status, Line::from(setup)]), area);
 }
 
@@ -87,7 +103,7 @@ fn speed(steps: f64) -> String {
 pub fn footer(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
     let play = if view.playing { "pause" } else { "play" };
     if view.lesson.is_some() {
-        let keys = [
+        let mut keys = vec![
             ("n/p", "lesson step"),
             ("a", "answer"),
             ("h", "hint"),
@@ -99,6 +115,10 @@ pub fn footer(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) 
             ("Esc", "home"),
             ("q", "quit"),
         ];
+        // The measuring key takes the place of playing, which such a lesson needs least.
+        if view.measures() {
+            keys[5] = ("m", "measure again");
+        }
         frame.render_widget(Paragraph::new(hints(&keys, theme)), area);
         return;
     }

@@ -50,6 +50,10 @@ const LESSON: (&str, &[(&str, &str)]) = (
         ("a  1-9", "answer the question (Enter submits, Esc closes)"),
         ("h", "reveal a hint"),
         ("s", "show the answer and why"),
+        (
+            "m",
+            "measure again (a lesson that measures the real kernel)",
+        ),
         ("→ ← space", "step the run freely; Enter plays"),
     ],
 );

@@ -70,7 +70,7 @@ fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         if i == home.selected {
             selected_line = lines.len();
         }
-        let mark = if e.real { "◆" } else { " " };
+        let mark = if e.real || e.measures { "◆" } else { " " };
         let line = match e.kind {
             EntryKind::Lesson { .. } => {
                 let (status, style) = status(app, e, theme);
@@ -138,6 +138,12 @@ fn render_about(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         if e.real {
             lines.push(Line::styled(
                 "◆ Opens beside the real Linux kernel: its processes run for real as twins.",
+                theme.agree(),
+            ));
+        }
+        if e.measures {
+            lines.push(Line::styled(
+                "◆ Measures the real Linux kernel: proclab starts peer processes and times real IPC between them.",
                 theme.agree(),
             ));
         }

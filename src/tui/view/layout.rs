@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! ┌ header: title · time · step N of M · playing/paused ───────────────────────────┐
-//! ┌ Simulated kernel ───────────────────────┐┌ Real OS ─────────────────────────────┐
+//! ┌ Simulated kernel ───────────────────────┐┌ Real OS (or Measured, in a lesson) ──┐
 //! │ processes, state diagram, queues, Gantt ││ twins, tree, IPC objects, calls       │
 //! └─────────────────────────────────────────┘└───────────────────────────────────────┘
 //! ┌ Narration ──────────────────────────────┐┌ Event log ───────────────────────────┐
@@ -59,15 +59,26 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
         };
         let [top, bottom] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_height)]).areas(body);
+        // The simulated kernel on the left; the real OS and a lesson's measured table (which
+        // needs about 52 columns) beside it, one above the other if there are both.
+        let beside: Vec<Pane> = view
+            .panes()
+            .into_iter()
+            .filter(|p| matches!(p, Pane::Real | Pane::Measured))
+            .collect();
+        let share = if beside == [Pane::Measured] { 55 } else { 57 };
         let mut panes = Vec::new();
-        if view.real.is_some() {
-            let [sim, real] =
-                Layout::horizontal([Constraint::Percentage(57), Constraint::Percentage(43)])
-                    .areas(top);
-            panes.push((Pane::Simulated, sim));
-            panes.push((Pane::Real, real));
-        } else {
+        if beside.is_empty() {
             panes.push((Pane::Simulated, top));
+        } else {
+            let [sim, right] = Layout::horizontal([
+                Constraint::Percentage(share),
+                Constraint::Percentage(100 - share),
+            ])
+            .areas(top);
+            panes.push((Pane::Simulated, sim));
+            let rows = Layout::vertical(beside.iter().map(|_| Constraint::Fill(1))).split(right);
+            panes.extend(beside.into_iter().zip(rows.iter().copied()));
         }
         let share = if view.lesson.is_some() { 62 } else { 50 };
         let [narration, log] = Layout::horizontal([
@@ -88,7 +99,12 @@ pub fn regions(view: &ScenarioView, area: Rect) -> Regions {
     let panes = if view.focus == Pane::Narration {
         vec![(Pane::Narration, rest)]
     } else {
-        let below = if view.lesson.is_some() { 12 } else { 6 };
+        // A measured table needs its 5 rows and 2 headings in sight: the lesson gives 2 lines.
+        let below = match (&view.lesson, view.focus) {
+            (Some(_), Pane::Measured) => 10,
+            (Some(_), _) => 12,
+            (None, _) => 6,
+        };
         let [shown, narration] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(below)]).areas(rest);
         vec![(view.focus, shown), (Pane::Narration, narration)]

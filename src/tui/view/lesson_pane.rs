@@ -4,7 +4,7 @@
 use super::pane_block;
 use crate::lesson::markdown::{self, BlockKind, Look};
 use crate::lesson::{Choices, Question};
-use crate::tui::app::{Feedback, LessonView, ScenarioView};
+use crate::tui::app::{Feedback, LessonView, Measurement, ScenarioView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -157,7 +157,16 @@ fn question(lesson: &LessonView, q: &Question, theme: Theme) -> Vec<Line<'static
         )),
         None => {}
     }
-    if let Some(input) = &lesson.input {
+    if q.pending() {
+        let why = match &lesson.measurement {
+            Measurement::Failed(_) => {
+                "The measurement did not finish, so this question has no answer here: m measures \
+                 again, n skips it."
+            }
+            _ => "⧗ The answer comes from the measured table: wait for it (a second or two).",
+        };
+        lines.push(Line::styled(why, theme.spotlight()));
+    } else if let Some(input) = &lesson.input {
         lines.push(Line::from(vec![
             Span::styled("Your answer: ", theme.title()),
             Span::styled(format!("{input}▏"), theme.highlight()),

@@ -9,6 +9,7 @@ mod home;
 mod ipc_objects;
 pub mod layout;
 mod lesson_pane;
+pub(crate) mod measured_pane;
 mod narration;
 mod open_prompt;
 mod process_table;
@@ -69,6 +70,7 @@ fn scenario(frame: &mut Frame, area: Rect, view: &ScenarioView, theme: Theme) {
         match pane {
             Pane::Simulated => simulated_pane::render(frame, *rect, view, focused, theme),
             Pane::Real => real_pane::render(frame, *rect, view, focused, theme),
+            Pane::Measured => measured_pane::render(frame, *rect, view, focused, theme),
             Pane::Narration if view.lesson.is_some() => {
                 lesson_pane::render(frame, *rect, view, focused, theme)
             }

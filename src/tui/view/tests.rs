@@ -1,6 +1,6 @@
 //! Whole screens drawn into a test backend, at a few sizes, and pinned with insta.
 
-use super::render;
+use super::{measured_pane, render};
 use crate::scenario::Scenario;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
@@ -249,4 +249,90 @@ fn lesson_highlights_the_parts_a_step_points_at() {
     assert_eq!(shown.matches("◀ look here").count(), 2, "{shown}");
     update(&mut app, Action::LessonNext);
     assert_eq!(screen(&app).matches("◀ look here").count(), 0);
+}
+
+/// The measuring fixture lesson at its measuring step, with the worker's news handed in by
+/// hand: every row of the hand-made table (`done`), or the first two with the third under way.
+fn lesson_measuring(width: u16, height: u16, done: bool) -> App {
+    use crate::tui::action::MeasureNews;
+    let mut app = app(width, height);
+    let text = include_str!("../../../tests/fixtures/lesson-measure.toml");
+    let lesson = crate::lesson::Lesson::parse("fixture.toml", text, None).expect("fixture");
+    update(&mut app, Action::LessonLoaded(Box::new(lesson)));
+    let run = update(&mut app, Action::LessonNext)
+        .iter()
+        .find_map(|e| match e {
+            crate::tui::action::Effect::StartMeasuring { run, .. } => Some(*run),
+            _ => None,
+        })
+        .expect("the step measures");
+    let table = crate::lesson::measure::tests::table();
+    let rows = if done { 5 } else { 2 };
+    for row in &table.rows[..rows] {
+        for news in [
+            MeasureNews::Starting(row.mechanism),
+            MeasureNews::Row(Box::new(row.clone())),
+        ] {
+            update(&mut app, Action::Measuring { run, news });
+        }
+    }
+    let news = if done {
+        MeasureNews::Done(Box::new(table))
+    } else {
+        MeasureNews::Starting(crate::ipc_bench::Mechanism::Shm)
+    };
+    update(&mut app, Action::Measuring { run, news });
+    app
+}
+
+#[test]
+fn lesson_with_its_measured_table() {
+    let shown = screen(&lesson_measuring(120, 40, true));
+    assert!(
+        shown.contains("POSIX shared memory       0.93     1.21       9,391"),
+        "{shown}"
+    );
+    assert!(shown.contains("m measure again"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn lesson_measuring_in_a_small_terminal() {
+    let shown = screen(&lesson_measuring(80, 24, false));
+    assert!(shown.contains("measuring…"), "{shown}");
+    assert!(
+        shown.contains("The answer comes from the measured table"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn the_measured_pane_says_what_comes_before_and_after_a_failure() {
+    use crate::tui::app::Measurement;
+    let bench = crate::lesson::measure::Bench {
+        rounds: 50,
+        bytes: 256 << 10,
+    };
+    let theme = Theme { color: false };
+    let text = |m: &Measurement| -> String {
+        measured_pane::lines(m, &bench, 1, 60, theme)
+            .iter()
+            .map(|l| l.to_string() + "\n")
+            .collect()
+    };
+    let before = text(&Measurement::NotYet);
+    assert!(before.contains("Step 2 of the lesson measures"), "{before}");
+    assert!(
+        before.contains("50 round trips") && before.contains("256 KiB"),
+        "{before}"
+    );
+    let failed = text(&Measurement::Failed(
+        "The measurement failed: EPERM.".into(),
+    ));
+    assert!(
+        failed.contains("EPERM") && failed.contains("m measures again"),
+        "{failed}"
+    );
+    assert!(failed.lines().all(|l| l.chars().count() <= 60), "{failed}");
 }

@@ -180,7 +180,7 @@ impl Kernel {
         );
         let on = WaitOn::RpcReply { object };
         let reason = Reason::WaitsForReply { object };
-        match woken.and_then(|w| server_wakeup(w, object)) {
+        match woken.map(|w| server_wakeup(w, object)) {
             Some(after) => Outcome::BlocksThen(on, reason, after),
             None => Outcome::Blocks(on, reason),
         }
@@ -238,7 +238,7 @@ impl Kernel {
                 },
                 0,
             );
-            if let Some(after) = woken.and_then(|w| server_wakeup(w, object)) {
+            if let Some(after) = woken.map(|w| server_wakeup(w, object)) {
                 self.follow(after, sink);
             }
         } else {
@@ -255,11 +255,8 @@ impl Kernel {
 
 /// What a server blocked in `rpc-serve` that was handed a request goes through: told what
 /// its stub did with it, its call returns.
-fn server_wakeup(
-    (server, (result, note)): (Pid, (CallResult, Reason)),
-    object: ObjectId,
-) -> Option<After> {
-    Some(After::NoteThenWake(
+fn server_wakeup((server, (result, note)): (Pid, (CallResult, Reason)), object: ObjectId) -> After {
+    After::NoteThenWake(Box::new((
         server,
         note,
         Wakeup {
@@ -267,7 +264,7 @@ fn server_wakeup(
             result,
             reason: Reason::RpcRequestArrives { object },
         },
-    ))
+    )))
 }
 
 /// Sends a request to the port: straight to the server that has waited longest, whose stub

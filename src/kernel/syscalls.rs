@@ -180,7 +180,8 @@ impl Kernel {
                 }
             }
             After::Note(pid, reason) => self.note(pid, reason, sink),
-            After::NoteThenWake(pid, reason, w) => {
+            After::NoteThenWake(boxed) => {
+                let (pid, reason, w) = *boxed;
                 self.note(pid, reason, sink);
                 self.complete(w.pid, w.result, w.reason, sink);
             }
@@ -566,8 +567,9 @@ pub(super) enum After {
     Wake(Vec<Wakeup>),
     /// Something the caller should be told about its call.
     Note(Pid, Reason),
-    /// Something to tell about a process (`pid`), then its blocked call returns.
-    NoteThenWake(Pid, Reason, Wakeup),
+    /// Something to tell about a process, then its blocked call returns (boxed: rare, and
+    /// large beside the other variants).
+    NoteThenWake(Box<(Pid, Reason, Wakeup)>),
 }
 
 /// A blocked call that returns: to whom, what, and why.

@@ -1,7 +1,7 @@
 //! The queues: what each CPU is doing, the job queue, the ready queue in the order the policy
 //! would run it (by level under MLFQ), the swap queue, each device's queue, and each mailbox's
 //! (or link's) messages with the processes waiting to send and to receive, and each socket's
-//! backlog and the processes waiting to accept and to receive on it.
+//! backlog and the processes waiting to accept and to receive on it, and each RPC port's.
 
 use super::section;
 use crate::kernel::cpu::Activity;
@@ -25,23 +25,45 @@ pub fn height(kernel: &Kernel) -> u16 {
         + swap
         + kernel.devices().len() as u16
         + message_queues(kernel).len() as u16
-        + socket_lines(kernel).len() as u16
+        + object_lines(kernel).len() as u16
 }
 
-/// A line for each queue of each socket that has someone in it — its backlog, the processes
-/// in `accept`, those in `recv` — or one line saying nobody waits: the socket's name, what the
-/// queue is, and who is in it. One queue a line, as the section is narrow.
-fn socket_lines(kernel: &Kernel) -> Vec<(String, String, Vec<Pid>)> {
+/// A line for each queue of each socket or RPC port that has someone in it — a socket's
+/// backlog, its processes in `accept` and in `recv`; a port's requests, servers waiting for
+/// one and clients waiting for a reply — or one line saying nobody waits: the object's name,
+/// what the queue is, and who is in it. One queue a line, as the section is narrow.
+fn object_lines(kernel: &Kernel) -> Vec<(String, String, Vec<Pid>)> {
     let mut out = Vec::new();
     for (spec, object) in kernel.workload().objects().iter().zip(kernel.objects()) {
-        let Object::Socket(socket) = object else {
-            continue;
+        let (queues, idle): ([(&str, Vec<Pid>); 3], String) = match object {
+            Object::Socket(socket) => (
+                [
+                    ("backlog ", socket.backlog_clients()),
+                    ("accept ", socket.accepting.iter().copied().collect()),
+                    ("recv ", socket.receivers()),
+                ],
+                format!(
+                    "{}{}, nobody waits",
+                    socket.transport.word(),
+                    if socket.listeners > 0 { "" } else { ", closed" }
+                ),
+            ),
+            Object::RpcPort(port) => (
+                [
+                    (
+                        "requests ",
+                        port.requests.iter().map(|r| r.client).collect(),
+                    ),
+                    ("serve ", port.serving.iter().copied().collect()),
+                    (
+                        "reply ",
+                        port.calls.iter().map(|c| c.request.client).collect(),
+                    ),
+                ],
+                format!("{}, nobody waits", port.semantics.word()),
+            ),
+            _ => continue,
         };
-        let queues = [
-            ("backlog ", socket.backlog_clients()),
-            ("accept ", socket.accepting.iter().copied().collect()),
-            ("recv ", socket.receivers()),
-        ];
         let before = out.len();
         for (what, pids) in queues {
             if !pids.is_empty() {
@@ -49,9 +71,7 @@ fn socket_lines(kernel: &Kernel) -> Vec<(String, String, Vec<Pid>)> {
             }
         }
         if out.len() == before {
-            let state = if socket.listeners > 0 { "" } else { ", closed" };
-            let text = format!("{}{state}, nobody waits", socket.transport.word());
-            out.push((spec.name.to_string(), text, Vec::new()));
+            out.push((spec.name.to_string(), idle, Vec::new()));
         }
     }
     out
@@ -209,7 +229,7 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: 
         }
         lines.push(Line::from(spans));
     }
-    for (name, what, pids) in socket_lines(kernel) {
+    for (name, what, pids) in object_lines(kernel) {
         let mut spans = vec![label(name), Span::raw(what)];
         if !pids.is_empty() {
             spans.push(list(pids));

@@ -290,7 +290,7 @@ impl Lab {
 }
 
 /// The `mq_maxmsg` of the real queue standing for a buffer of `capacity`, or why none can.
-fn real_capacity(capacity: Capacity) -> Result<u32, String> {
+pub(super) fn real_capacity(capacity: Capacity) -> Result<u32, String> {
     let limit = msg_max();
     match capacity {
         Capacity::Bounded(n) if n <= limit => Ok(n),

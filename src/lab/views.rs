@@ -6,6 +6,7 @@
 use super::driver::Lab;
 use super::names;
 use super::observe;
+use super::ops;
 use super::protocol::Op;
 use super::record::{HELPER_NAME, ObjectView, RealProcess, SimProcess};
 use super::twins::Fate;
@@ -147,6 +148,13 @@ impl Lab {
                             None => (None, None),
                         }
                     }
+                    // A mailbox with no POSIX counterpart: say so, rather than leave it blank.
+                    ObjectKind::Mailbox
+                        if let Object::Mailbox(m) = object
+                            && let Err(why) = ops::real_capacity(m.queue.capacity) =>
+                    {
+                        (Some(why), None)
+                    }
                     ObjectKind::Mailbox => {
                         real_queue(&names::mq_name(self.twins.me.as_raw(), &name))
                     }
@@ -155,8 +163,22 @@ impl Lab {
                         _ => (None, None),
                     },
                     ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => {
-                        (self.real_sockets(&name, spec.kind), None)
+                        match (self.real_sockets(&name, spec.kind), object) {
+                            (Some(text), _) => (Some(text), None),
+                            // Say why there is nothing to show rather than leave it blank.
+                            (None, Object::Socket(_)) => {
+                                (Some("no real socket of this name is open".into()), None)
+                            }
+                            (None, _) => (None, None),
+                        }
                     }
+                    ObjectKind::RpcPort => (
+                        Some(
+                            "modelled only: RPC is a protocol of libraries, with no system call"
+                                .into(),
+                        ),
+                        None,
+                    ),
                     // Opening a FIFO to measure it could complete someone's open: not then.
                     ObjectKind::Fifo if opening => (None, None),
                     _ => match self.real_bytes(&name) {

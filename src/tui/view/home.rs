@@ -76,7 +76,7 @@ fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 let (status, style) = status(app, e, theme);
                 // Lessons come first, in course order: their position is their number.
                 Line::from(vec![
-                    Span::raw(format!(" {mark} {:>2}. {:<48} ", i + 1, e.title)),
+                    Span::raw(format!(" {mark} {:>2}. {:<48} ", i + 1, fit(&e.title, 48))),
                     Span::styled(status, style),
                 ])
             }
@@ -170,4 +170,15 @@ fn status(app: &App, e: &Entry, theme: Theme) -> (String, ratatui::style::Style)
         ),
         Status::New => ("new".into(), theme.dim()),
     }
+}
+
+/// `text` cut to `width` characters, with an ellipsis when cut, so that a long lesson title
+/// does not push its status out of its column.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
 }

@@ -306,38 +306,3 @@ pub fn msg_max() -> u32 {
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(10)
 }
-
-/// The call's kind, as the JSON output names it.
-pub(super) fn kind(step: &Step) -> &'static str {
-    match step {
-        Step::Cpu { .. } => "cpu",
-        Step::Io { .. } => "io",
-        Step::Sleep { .. } => "sleep",
-        Step::Exit { .. } => "exit",
-        Step::Fork { .. } => "fork",
-        Step::Exec { .. } => "exec",
-        Step::Wait { .. } => "wait",
-        Step::Kill { .. } => "kill",
-        Step::Pipe { .. } => "pipe",
-        Step::Write { .. } => "write",
-        Step::Read { .. } => "read",
-        Step::Close { .. } => "close",
-        Step::Redirect { .. } => "redirect",
-        Step::Mkfifo { .. } => "mkfifo",
-        Step::Open { .. } => "open",
-        Step::Shm { .. } => "shm",
-        Step::Produce { .. } => "produce",
-        Step::Consume { .. } => "consume",
-        Step::Mailbox { .. } => "mailbox",
-        Step::Send { wait: true, .. } => "send",
-        Step::Send { wait: false, .. } => "try-send",
-        Step::Receive { wait: true, .. } => "receive",
-        Step::Receive { wait: false, .. } => "try-receive",
-        Step::Destroy { .. } => "destroy",
-        Step::Listen { .. } => "listen",
-        Step::Accept { .. } => "accept",
-        Step::Connect { .. } => "connect",
-        Step::SocketSend { .. } => "send",
-        Step::SocketRecv { .. } => "recv",
-    }
-}

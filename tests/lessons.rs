@@ -61,8 +61,8 @@ fn the_course_has_its_lessons_in_order_with_unique_ids() {
     let orders: Vec<i64> = lessons.iter().map(|l| l.order).collect();
     assert_eq!(
         orders,
-        (1..=11).collect::<Vec<_>>(),
-        "lessons 1 to 11, one each"
+        (1..=12).collect::<Vec<_>>(),
+        "lessons 1 to 12, one each"
     );
     let mut ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
     ids.sort_unstable();

@@ -171,9 +171,9 @@ fn the_course_has_its_lessons_in_order_with_unique_ids() {
         "one lesson per number: {orders:?}"
     );
     assert_eq!(
-        orders[..11],
-        (1..=11).collect::<Vec<_>>(),
-        "lessons 1 to 11"
+        orders[..12],
+        (1..=12).collect::<Vec<_>>(),
+        "lessons 1 to 12"
     );
     assert_eq!(
         lessons.last().map(|l| l.id.as_str()),

@@ -525,7 +525,7 @@ fn tcp_local_addresses(inodes: &[String]) -> Vec<String> {
 #[test]
 fn sockets_show_in_the_descriptor_tables_stay_on_loopback_and_block_in_the_kernel() {
     let mut run = Stepper::start("ipc/date-server", &[]);
-    let (mut accepting, mut receiving) = (false, false);
+    let (mut accepting, mut receiving, mut closed) = (false, false, false);
     while let Some(record) = run.next() {
         if record["type"] == "report" {
             assert_eq!(record["real_check"]["agree"], true, "{record}");
@@ -560,6 +560,17 @@ fn sockets_show_in_the_descriptor_tables_stay_on_loopback_and_block_in_the_kerne
             );
             accepting = true;
         }
+        // Once the server has closed client1's connection, the client's socket is in
+        // CloseWait; the server's FIN is not a byte waiting to be read.
+        let real = record["objects"][0]["real"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if let Some(at) = real.find("client1's client socket: CloseWait") {
+            let rest = &real[at + "client1's client socket: CloseWait".len()..];
+            assert!(!rest.starts_with(", "), "{real}");
+            closed = true;
+        }
         if waits("client1") == "recv daytime" && !receiving {
             let pid = process(&record, "real", "client1").unwrap()["pid"]
                 .as_i64()
@@ -570,7 +581,7 @@ fn sockets_show_in_the_descriptor_tables_stay_on_loopback_and_block_in_the_kerne
             receiving = true;
         }
     }
-    assert!(accepting && receiving);
+    assert!(accepting && receiving && closed);
     run.child.wait().unwrap();
     assert_nothing_left(run.helper, &run.pids);
 }

@@ -118,3 +118,45 @@ pub struct Call {
     /// The result, or `None` if the call blocked (a `CallDone` follows when it returns).
     pub result: Option<CallResult>,
 }
+
+impl Step {
+    /// The step's word in a scenario file (`recv`, `try-send`, …), which is also the call's
+    /// kind in the JSON output and what a lesson's `last CALL of P` names.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Step::Cpu { .. } => "cpu",
+            Step::Io { .. } => "io",
+            Step::Sleep { .. } => "sleep",
+            Step::Exit { .. } => "exit",
+            Step::Fork { .. } => "fork",
+            Step::Exec { .. } => "exec",
+            Step::Wait { .. } => "wait",
+            Step::Kill { .. } => "kill",
+            Step::Pipe { .. } => "pipe",
+            Step::Write { .. } => "write",
+            Step::Read { .. } => "read",
+            Step::Close { .. } => "close",
+            Step::Redirect { .. } => "redirect",
+            Step::Mkfifo { .. } => "mkfifo",
+            Step::Open { .. } => "open",
+            Step::Shm { .. } => "shm",
+            Step::Produce { .. } => "produce",
+            Step::Consume { .. } => "consume",
+            Step::Mailbox { .. } => "mailbox",
+            Step::Send { wait: true, .. } => "send",
+            Step::Send { wait: false, .. } => "try-send",
+            Step::Receive { wait: true, .. } => "receive",
+            Step::Receive { wait: false, .. } => "try-receive",
+            Step::Destroy { .. } => "destroy",
+            Step::Listen { .. } => "listen",
+            Step::Accept { .. } => "accept",
+            Step::Connect { .. } => "connect",
+            Step::SocketSend { .. } => "send",
+            Step::SocketRecv { .. } => "recv",
+            Step::RpcServer { .. } => "rpc-server",
+            Step::RpcServe { .. } => "rpc-serve",
+            Step::RpcReply { .. } => "rpc-reply",
+            Step::RpcCall { .. } => "rpc-call",
+        }
+    }
+}

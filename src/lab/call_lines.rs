@@ -3,7 +3,6 @@
 
 #![forbid(unsafe_code)]
 
-use super::ops::kind;
 use super::record::{CallRecord, Finding, FindingKind};
 use super::twins::Twins;
 use crate::kernel::narration::result_text;
@@ -26,7 +25,7 @@ pub(super) fn execed_note(who: &str) -> String {
 
 pub(super) fn record(step: &Step, who: &str, call: String, sim: String) -> CallRecord {
     CallRecord {
-        kind: kind(step).into(),
+        kind: step.keyword().into(),
         outcome: None,
         blocked_in: None,
         process: who.to_string(),

@@ -9,6 +9,7 @@ use super::ring::{self, RingView};
 use super::sys;
 use nix::fcntl::{OFlag, open};
 use nix::sys::stat::Mode;
+use procfs::net::TcpState;
 use procfs::process::{FDTarget, Process};
 use std::path::Path;
 
@@ -157,7 +158,14 @@ pub fn sockets(inodes: &[u64]) -> Vec<(u64, String, u64)> {
     let wanted = |inode: u64| inode != 0 && inodes.contains(&inode);
     for e in procfs::net::tcp().unwrap_or_default() {
         if wanted(e.inode) {
-            out.push((e.inode, format!("{:?}", e.state), u64::from(e.rx_queue)));
+            // The peer's FIN takes a sequence number, which rx_queue counts as a byte until
+            // the reader has seen end of file: not data.
+            let fin = matches!(
+                e.state,
+                TcpState::CloseWait | TcpState::LastAck | TcpState::Closing
+            );
+            let bytes = u64::from(e.rx_queue).saturating_sub(u64::from(fin));
+            out.push((e.inode, format!("{:?}", e.state), bytes));
         }
     }
     for e in procfs::net::udp().unwrap_or_default() {

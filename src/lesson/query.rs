@@ -5,6 +5,7 @@
 use super::measure::Measured;
 use super::mechanisms::{FACT_FORMS, Property};
 use super::words::{self, StateWord, Words};
+use crate::kernel::call::CallResult;
 use crate::kernel::cpu::Activity;
 use crate::kernel::event::Event;
 use crate::kernel::{ExitStatus, Kernel, Names, Pid, Tick};
@@ -129,12 +130,17 @@ pub enum Query {
     Makespan,
     /// Items a ring can hold at most.
     Capacity(String),
-    /// Items (ring) or bytes (pipe, FIFO) in the object now.
+    /// Items (ring), bytes (pipe, FIFO), messages (mailbox, link), connections waiting to be
+    /// accepted (stream socket) or datagrams (UDP socket) in the object now.
     Fill(String),
     /// Read from the table a `bench` step measured (see [`super::measure`]).
     Measured(Measured),
     /// The one mechanism among the choices that a fact holds for.
     Fact(Property),
+    /// What the process's most recent call of that kind (`recv`, `accept`, …) returned.
+    LastCall(&'static str, String),
+    /// The data the process's most recent call of that kind returned (the bytes it read, …).
+    LastCallData(&'static str, String),
 }
 
 /// The forms `answer` accepts, for hints.
@@ -142,7 +148,8 @@ pub const FORMS: &str = "state of P, next state of P, parent of P, children of P
 pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first run|finish|turnaround|waiting|response|\
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
-utilization, makespan, capacity of RING, items in OBJECT; from a `bench` step's table: fastest \
+utilization, makespan, capacity of RING, items in OBJECT, last CALL of P, data of last CALL of P; \
+from a `bench` step's table: fastest \
 round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
@@ -202,6 +209,8 @@ impl Query {
             ["makespan"] => Query::Makespan,
             ["capacity", "of", o] => Query::Capacity(words.ring(o)?),
             ["items" | "bytes", "in", o] => Query::Fill(words.object(o)?),
+            ["last", call, "of", n] => Query::LastCall(words::call(call)?, p(n)?),
+            ["data", "of", "last", call, "of", n] => Query::LastCallData(words::call(call)?, p(n)?),
             _ => return Err(format!("`{text}` is not something I can compute")),
         })
     }
@@ -240,6 +249,7 @@ impl Query {
                 | Query::Running
                 | Query::RunningAt(_)
                 | Query::ReadyQueue
+                | Query::LastCallData(..)
         ) && !self.is_mechanism()
     }
 }
@@ -373,6 +383,48 @@ impl Moment<'_> {
             Query::Measured(_) | Query::Fact(_) => {
                 Err("it comes from a measurement or a fact, not from the simulation".into())
             }
+            Query::LastCall(call, n) => Ok(Value::Number(self.last_call(call, n)?.ret as f64)),
+            Query::LastCallData(call, n) => match self.last_call(call, n)?.data {
+                Some(data) if !data.is_empty() => Ok(Value::Text(data.to_string())),
+                _ => Err(format!("`{n}`'s last `{call}` returned no data")),
+            },
+        }
+    }
+
+    /// What `name`'s most recent `call` returned by now, found by running the scenario again
+    /// from its start (the timeline keeps no events).
+    fn last_call(&self, call: &str, name: &str) -> Result<CallResult, String> {
+        let pid = self.process(name)?.pid;
+        let now = self.kernel.now();
+        let mut kernel = self.timeline.snapshot_before(0).1.clone();
+        let mut events = Vec::new();
+        // `Some(None)`: the call blocked and has not returned yet.
+        let mut last: Option<Option<CallResult>> = None;
+        while kernel.steps() < self.kernel.steps() {
+            events.clear();
+            if kernel.step(&mut events).is_none() {
+                break;
+            }
+            for e in &events {
+                match e {
+                    Event::Call(c) if c.pid == pid && c.step.keyword() == call => {
+                        last = Some(c.result.clone());
+                    }
+                    // A process has one call in progress at most, so a CallDone while ours is
+                    // blocked is its return.
+                    Event::CallDone { pid: p, result, .. } if *p == pid && last == Some(None) => {
+                        last = Some(Some(result.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match last {
+            None => Err(format!("`{name}` has made no `{call}` call by time {now}")),
+            Some(None) => Err(format!(
+                "`{name}`'s last `{call}` has not returned by time {now}"
+            )),
+            Some(Some(result)) => Ok(result),
         }
     }
 

@@ -164,3 +164,93 @@ fn plain_mode_stops_at_the_end_of_input() {
     assert!(!outcome.completed);
     assert_eq!(progress.status("zombie-test"), progress::Status::Current(1));
 }
+
+/// The answer `answer` computes after `go` in `ipc/date-server`, or the author's error.
+fn date_server(go: &str, answer: &str) -> Result<Value, String> {
+    let text = format!(
+        "id = \"t\"\ntitle = \"t\"\nscenario = \"ipc/date-server\"\n\
+         [[step]]\ntext = \"t\"\ngo = \"{go}\"\n[step.question]\nask = \"?\"\nanswer = \"{answer}\"\n"
+    );
+    match Lesson::parse("test.toml", &text, None) {
+        Ok(l) => Ok(l.steps[0]
+            .question
+            .as_ref()
+            .unwrap()
+            .answer
+            .clone()
+            .expect("computed from the simulation")),
+        Err(ScenarioError::Invalid(d)) => {
+            Err(format!("{} ({})", d.message, d.hint.unwrap_or_default()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+// ipc/date-server: server listens (fd 3) and blocks in accept at 0; client1 connects at 1 and
+// is handed to the accept (fd 4), then blocks in recv; client2 connects at 3 while server
+// computes, so its connection waits in the backlog; at 4 server sends client1 "the time is
+// tick 4" (18 bytes), closes fd 4 and accepts client2 on fd 4 again; client1's second recv
+// returns 0 at 5.
+#[test]
+fn a_socket_counts_its_backlog_and_calls_tell_what_they_returned() {
+    let n = |v: f64| Ok(Value::Number(v));
+    assert_eq!(
+        date_server("until server is waiting", "items in daytime"),
+        n(0.0)
+    );
+    assert_eq!(
+        date_server("until server is waiting", "last listen of server"),
+        n(3.0)
+    );
+    assert_eq!(
+        date_server("until client1 is waiting", "last accept of server"),
+        n(4.0)
+    );
+    assert_eq!(
+        date_server("until client2 is waiting", "items in daytime"),
+        n(1.0)
+    );
+    assert_eq!(
+        date_server("until client2 is ready", "items in daytime"),
+        n(0.0)
+    );
+    assert_eq!(
+        date_server("until client1 is ready", "last recv of client1"),
+        n(18.0)
+    );
+    assert_eq!(
+        date_server("until client1 is ready", "data of last recv of client1"),
+        Ok(Value::Text("the time is tick 4".into()))
+    );
+    assert_eq!(
+        date_server("until client1 exits", "last recv of client1"),
+        n(0.0)
+    );
+    assert_eq!(date_server("end", "last send of server"), n(18.0));
+    assert_eq!(
+        date_server("end", "data of last send of server"),
+        Ok(Value::Text("the time is tick 7".into()))
+    );
+}
+
+#[test]
+fn a_call_that_was_not_made_or_has_not_returned_has_no_answer() {
+    let e = date_server("until client2 is waiting", "last recv of client1").unwrap_err();
+    assert!(
+        e.contains("`client1`'s last `recv` has not returned by time 3"),
+        "{e}"
+    );
+    let e = date_server("until client1 is waiting", "last recv of server").unwrap_err();
+    assert!(
+        e.contains("`server` has made no `recv` call by time 1"),
+        "{e}"
+    );
+    let e = date_server("until client1 exits", "data of last recv of client1").unwrap_err();
+    assert!(e.contains("returned no data"), "{e}");
+    let e = date_server("end", "last recieve of client1").unwrap_err();
+    assert!(e.contains("did you mean `receive`?"), "{e}");
+    let e = date_server("end", "last cpu of server").unwrap_err();
+    assert!(e.contains("`cpu` is not a system call"), "{e}");
+    let e = date_server("end", "items in daytme").unwrap_err();
+    assert!(e.contains("did you mean `daytime`?"), "{e}");
+}

@@ -24,6 +24,27 @@ pub fn number(word: &str) -> Result<Tick, String> {
         .map_err(|_| format!("`{word}` is not a whole number"))
 }
 
+/// Checks the name of a system call, as a scenario's step says it (`recv`, `accept`, `read`,
+/// …); `cpu`, `io` and `sleep` are not calls.
+pub fn call(word: &str) -> Result<&'static str, String> {
+    let calls = || {
+        crate::scenario::steps::USAGE
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| !matches!(*k, "cpu" | "io" | "sleep"))
+    };
+    if let Some(k) = calls().find(|k| *k == word) {
+        return Ok(k);
+    }
+    Err(match did_you_mean(word, calls()) {
+        Some(near) => format!("`{word}` is not a system call; did you mean `{near}`?"),
+        None => format!(
+            "`{word}` is not a system call; calls are {}",
+            calls().collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
 /// The names a lesson may use: its scenario's processes and objects.
 #[derive(Clone, Debug, Default)]
 pub struct Words {
@@ -75,7 +96,8 @@ impl Words {
         })
     }
 
-    /// True if `name` is one of the scenario's pipes, FIFOs or rings.
+    /// True if `name` is one of the scenario's objects (pipes, FIFOs, rings, mailboxes, links,
+    /// sockets).
     pub fn is_object(&self, name: &str) -> bool {
         self.objects
             .iter()
@@ -99,11 +121,15 @@ impl Words {
         let known: Vec<&str> = self.objects.iter().map(|(o, _)| o.as_str()).collect();
         Err(match did_you_mean(name, known.iter().copied()) {
             Some(near) => {
-                format!("no pipe, FIFO or ring is named `{name}`; did you mean `{near}`?")
+                format!(
+                    "no object (pipe, FIFO, ring, mailbox or socket) is named `{name}`; did you mean `{near}`?"
+                )
             }
-            None if known.is_empty() => "the scenario has no pipes, FIFOs or rings".to_string(),
+            None if known.is_empty() => {
+                "the scenario has no pipes, FIFOs, rings, mailboxes or sockets".to_string()
+            }
             None => format!(
-                "no pipe, FIFO or ring is named `{name}`; the scenario has {}",
+                "no object (pipe, FIFO, ring, mailbox or socket) is named `{name}`; the scenario has {}",
                 known.join(", ")
             ),
         })
@@ -114,9 +140,7 @@ impl Words {
         let name = self.object(name)?;
         match self.objects.iter().find(|(o, _)| *o == name) {
             Some((_, ObjectKind::Ring)) => Ok(name),
-            _ => Err(format!(
-                "`{name}` is a pipe or FIFO, not a shared-memory ring"
-            )),
+            _ => Err(format!("`{name}` is not a shared-memory ring")),
         }
     }
 

@@ -122,11 +122,13 @@ fn question(lesson: &LessonView, q: &Question, theme: Theme) -> Vec<Line<'static
         }
         lines.push(Line::from(spans));
     }
+    // Hints are Markdown like the rest (plain mode renders them so too).
     for h in q.hints.iter().take(lesson.hints) {
-        lines.push(Line::from(vec![
-            Span::styled("Hint: ", theme.title()),
-            Span::raw(h.clone()),
-        ]));
+        let mut hint = rich(h, theme);
+        if let Some(first) = hint.first_mut() {
+            first.spans.insert(0, Span::styled("Hint: ", theme.title()));
+        }
+        lines.extend(hint);
     }
     match &lesson.feedback {
         Some(Feedback::Right) => {

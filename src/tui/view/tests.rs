@@ -239,6 +239,19 @@ fn lesson_in_a_small_terminal_keeps_the_answer_box_in_sight() {
 }
 
 #[test]
+fn a_hint_is_markdown_like_the_question() {
+    let mut app = app(120, 40);
+    let text = include_str!("../../../tests/fixtures/lesson-zombie.toml")
+        .replace("\"It has exited.\"", "\"It has called `exit`.\"");
+    let lesson = crate::lesson::Lesson::parse("fixture.toml", &text, None).expect("fixture");
+    update(&mut app, Action::LessonLoaded(Box::new(lesson)));
+    update(&mut app, Action::LessonNext);
+    update(&mut app, Action::Hint);
+    let shown = screen(&app);
+    assert!(shown.contains("Hint: It has called exit."), "{shown}");
+}
+
+#[test]
 fn lesson_highlights_the_parts_a_step_points_at() {
     let mut app = app(120, 40);
     let text = include_str!("../../../tests/fixtures/lesson-zombie.toml");

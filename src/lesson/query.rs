@@ -4,6 +4,7 @@
 
 use super::measure::Measured;
 use super::mechanisms::{FACT_FORMS, Property};
+use super::rpc::Asked;
 use super::words::{self, StateWord, Words};
 use crate::kernel::cpu::Activity;
 use crate::kernel::event::Event;
@@ -135,6 +136,8 @@ pub enum Query {
     Measured(Measured),
     /// The one mechanism among the choices that a fact holds for.
     Fact(Property),
+    /// About remote procedure calls: a call's result, a request's bytes, a server's account.
+    Rpc(Asked),
 }
 
 /// The forms `answer` accepts, for hints.
@@ -142,7 +145,9 @@ pub const FORMS: &str = "state of P, next state of P, parent of P, children of P
 pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first run|finish|turnaround|waiting|response|\
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
-utilization, makespan, capacity of RING, items in OBJECT; from a `bench` step's table: fastest \
+utilization, makespan, capacity of RING, items in OBJECT; about RPC: result of P, result of \
+PROCEDURE by P, request bytes of P, little-endian bytes of P, balance at PORT, runs at PORT, \
+runs of PROCEDURE at PORT; from a `bench` step's table: fastest \
 round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
@@ -156,6 +161,9 @@ impl Query {
         let p = |name: &str| words.process(name);
         if let Some(measured) = Measured::parse(&t) {
             return measured.map(Query::Measured);
+        }
+        if let Some(asked) = Asked::parse(&t, words) {
+            return asked.map(Query::Rpc);
         }
         if let ["which", fact @ ..] = t.as_slice() {
             return Property::parse(fact).map(Query::Fact).ok_or_else(|| {
@@ -231,6 +239,9 @@ impl Query {
 
     /// True if the answer is a number.
     pub fn is_number(&self) -> bool {
+        if let Query::Rpc(asked) = self {
+            return asked.is_number();
+        }
         !matches!(
             self,
             Query::StateOf(_)
@@ -369,6 +380,7 @@ impl Moment<'_> {
                     .ok_or_else(|| format!("`{o}` is not created yet at time {}", k.now()))?;
                 num(fill.0)
             }
+            Query::Rpc(asked) => asked.eval(self),
             // Not from the simulation: see `measure::eval` and `measure::fact`.
             Query::Measured(_) | Query::Fact(_) => {
                 Err("it comes from a measurement or a fact, not from the simulation".into())

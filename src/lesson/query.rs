@@ -146,9 +146,9 @@ pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first r
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
 utilization, makespan, capacity of RING, items in OBJECT; about RPC: result of P, result of \
-PROCEDURE by P, request bytes of P, little-endian bytes of P, balance at PORT, runs at PORT, \
-runs of PROCEDURE at PORT; from a `bench` step's table: fastest \
-round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
+PROCEDURE by P, request bytes of P, argument bytes of P, little-endian bytes of P, balance at \
+PORT, runs at PORT, runs of PROCEDURE at PORT; from a `bench` step's table: fastest round trip, \
+slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
 no name, which must be unlinked, which works across machines";

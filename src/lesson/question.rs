@@ -263,8 +263,15 @@ mod tests {
         let q = question(Value::Text("P2, P3".into()), Choices::Free);
         assert_eq!(q.judge("p2 p3"), Verdict::Right);
         assert_eq!(q.judge("P3, P2"), Verdict::Wrong);
-        let q = question(Value::Text("00 00 00 01 | 00 00 00 64".into()), Choices::Free);
-        assert_eq!(q.judge("00 00 00 01 00 00 00 64"), Verdict::Right, "bars or not");
+        let q = question(
+            Value::Text("00 00 00 01 | 00 00 00 64".into()),
+            Choices::Free,
+        );
+        assert_eq!(
+            q.judge("00 00 00 01 00 00 00 64"),
+            Verdict::Right,
+            "bars or not"
+        );
         assert_eq!(q.judge("00 00 00 01|00 00 00 64"), Verdict::Right);
         assert_eq!(q.judge("00 00 00 01 64 00 00 00"), Verdict::Wrong);
     }

@@ -25,6 +25,8 @@ pub enum Asked {
     },
     /// The client's latest request as its stub put it on the wire.
     RequestBytes(String),
+    /// The arguments of the client's latest request as they went on the wire (big-endian).
+    ArgumentBytes(String),
     /// The arguments of the client's latest request as a little-endian CPU holds them.
     LittleEndian(String),
     /// The account of the port's server now.
@@ -40,7 +42,7 @@ pub enum Asked {
 
 /// The forms of answers about RPC, for hints.
 pub const FORMS: &str = "result of P, result of PROCEDURE by P, request bytes of P, \
-little-endian bytes of P, balance at PORT, runs at PORT, runs of PROCEDURE at PORT";
+argument bytes of P, little-endian bytes of P, balance at PORT, runs at PORT, runs of PROCEDURE at PORT";
 
 impl Asked {
     /// Reads `answer`'s words, if they are a question about RPC; names are checked against
@@ -60,6 +62,7 @@ impl Asked {
                 })
             }),
             ["request" | "wire", "bytes", "of", n] => p(n).map(Asked::RequestBytes),
+            ["argument", "bytes", "of", n] => p(n).map(Asked::ArgumentBytes),
             ["little-endian", "bytes", "of", n] => p(n).map(Asked::LittleEndian),
             ["balance", "at" | "of", o] => port(o).map(Asked::Balance),
             ["runs", "at", o] => port(o).map(|port| Asked::Runs {
@@ -86,10 +89,11 @@ impl Asked {
         let k = moment.kernel;
         let now = k.now();
         match self {
-            Asked::Balance(name) => {
-                Ok(Value::Number(f64::from(port(k, name)?.1.balance)))
-            }
-            Asked::Runs { port: name, procedure } => {
+            Asked::Balance(name) => Ok(Value::Number(f64::from(port(k, name)?.1.balance))),
+            Asked::Runs {
+                port: name,
+                procedure,
+            } => {
                 let (object, _) = port(k, name)?;
                 let log = Log::of(moment);
                 let runs = log
@@ -115,19 +119,27 @@ impl Asked {
                     )),
                 }
             }
-            Asked::RequestBytes(client) | Asked::LittleEndian(client) => {
+            Asked::RequestBytes(client)
+            | Asked::ArgumentBytes(client)
+            | Asked::LittleEndian(client) => {
                 let pid = pid(k, client)?;
                 let log = Log::of(moment);
-                let Some(m) = log.marshalled.iter().rev().find(|m| m.0 == pid) else {
+                let Some((_, wire, memory)) = log.marshalled.iter().rev().find(|m| m.0 == pid)
+                else {
                     return Err(format!("`{client}` has made no call by time {now}"));
                 };
-                if matches!(self, Asked::RequestBytes(_)) {
-                    Ok(Value::Text(m.1.clone()))
-                } else if m.2.is_empty() {
-                    Err(format!("the latest call of `{client}` has no arguments"))
-                } else {
-                    Ok(Value::Text(m.2.clone()))
+                let bytes = match self {
+                    Asked::RequestBytes(_) => wire.clone(),
+                    // The request id and the procedure's number come first.
+                    Asked::ArgumentBytes(_) => {
+                        wire.split(" | ").skip(2).collect::<Vec<_>>().join(" | ")
+                    }
+                    _ => memory.clone(),
+                };
+                if bytes.is_empty() {
+                    return Err(format!("the latest call of `{client}` has no arguments"));
                 }
+                Ok(Value::Text(bytes))
             }
         }
     }
@@ -362,10 +374,12 @@ mod tests {
         assert!(bad("balance at leest").contains("did you mean `least`?"));
         assert!(bad("request bytes of client9").contains("no process"));
         assert_eq!(parse("state of client1", &w), None, "not about RPC");
-        assert!(super::super::query::FORMS.contains(FORMS), "the hint names every form");
         assert!(
-            !Asked::RequestBytes("c".into()).is_number()
-                && Asked::Balance("b".into()).is_number()
+            super::super::query::FORMS.contains(FORMS),
+            "the hint names every form"
+        );
+        assert!(
+            !Asked::RequestBytes("c".into()).is_number() && Asked::Balance("b".into()).is_number()
         );
     }
 
@@ -391,6 +405,7 @@ mod tests {
                         a("request bytes of client1"),
                         text("00 00 00 01 | 00 00 00 02 | 00 00 00 64")
                     );
+                    assert_eq!(a("argument bytes of client1"), text("00 00 00 64"));
                     assert_eq!(a("little-endian bytes of client1"), text("64 00 00 00"));
                     let none = a("result of client1").unwrap_err();
                     assert!(none.contains("no call of `client1` has returned at time 1"));
@@ -415,6 +430,10 @@ mod tests {
                     );
                     let none = a("little-endian bytes of client3").unwrap_err();
                     assert!(none.contains("no arguments"));
+                    assert!(
+                        a("argument bytes of client3").is_err(),
+                        "balance() has none"
+                    );
                 }
                 _ => {}
             }
@@ -456,6 +475,10 @@ mod tests {
                         text("00 00 00 01 | 00 00 00 01 | 00 00 01 02 | ff ff ff fe")
                     );
                     assert_eq!(
+                        a("argument bytes of client"),
+                        text("00 00 01 02 | ff ff ff fe")
+                    );
+                    assert_eq!(
                         a("little-endian bytes of client"),
                         text("02 01 00 00 | fe ff ff ff")
                     );
@@ -463,7 +486,11 @@ mod tests {
                 }
                 4 => assert_eq!(a("result of add by client"), text("256")),
                 6 => {
-                    assert_eq!(a("result of client"), text("5"), "time() as the server ran it");
+                    assert_eq!(
+                        a("result of client"),
+                        text("5"),
+                        "time() as the server ran it"
+                    );
                     assert_eq!(a("result of add by client"), text("256"));
                     assert_eq!(a("balance at math"), number(0.0));
                 }

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod query;
 pub mod question;
 mod resolve;
+pub mod rpc;
 mod words;
 
 pub use go::Go;

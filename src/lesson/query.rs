@@ -4,6 +4,7 @@
 
 use super::measure::Measured;
 use super::mechanisms::{FACT_FORMS, Property};
+use super::rpc::Asked;
 use super::words::{self, StateWord, Words};
 use crate::kernel::call::CallResult;
 use crate::kernel::cpu::Activity;
@@ -141,6 +142,8 @@ pub enum Query {
     LastCall(&'static str, String),
     /// The data the process's most recent call of that kind returned (the bytes it read, …).
     LastCallData(&'static str, String),
+    /// About remote procedure calls: a call's result, a request's bytes, a server's account.
+    Rpc(Asked),
 }
 
 /// The forms `answer` accepts, for hints.
@@ -149,8 +152,10 @@ pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first r
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
 utilization, makespan, capacity of RING, items in OBJECT, last CALL of P, data of last CALL of P; \
-from a `bench` step's table: fastest \
-round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
+about RPC: result of P, result of PROCEDURE by P, request bytes of P, argument bytes of P, \
+little-endian bytes of P, balance at PORT, runs at PORT, runs of PROCEDURE at PORT; from a \
+`bench` step's table: fastest round trip, slowest round trip, lowest|highest median, \
+lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
 no name, which must be unlinked, which works across machines";
@@ -163,6 +168,9 @@ impl Query {
         let p = |name: &str| words.process(name);
         if let Some(measured) = Measured::parse(&t) {
             return measured.map(Query::Measured);
+        }
+        if let Some(asked) = Asked::parse(&t, words) {
+            return asked.map(Query::Rpc);
         }
         if let ["which", fact @ ..] = t.as_slice() {
             return Property::parse(fact).map(Query::Fact).ok_or_else(|| {
@@ -240,6 +248,9 @@ impl Query {
 
     /// True if the answer is a number.
     pub fn is_number(&self) -> bool {
+        if let Query::Rpc(asked) = self {
+            return asked.is_number();
+        }
         !matches!(
             self,
             Query::StateOf(_)
@@ -379,6 +390,7 @@ impl Moment<'_> {
                     .ok_or_else(|| format!("`{o}` is not created yet at time {}", k.now()))?;
                 num(fill.0)
             }
+            Query::Rpc(asked) => asked.eval(self),
             // Not from the simulation: see `measure::eval` and `measure::fact`.
             Query::Measured(_) | Query::Fact(_) => {
                 Err("it comes from a measurement or a fact, not from the simulation".into())

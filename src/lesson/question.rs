@@ -147,9 +147,10 @@ fn ungrouped(reply: &str) -> String {
     }
 }
 
-/// Lower case, words separated by single spaces, commas ignored: "P2,P3" = "p2, p3".
+/// Lower case, words separated by single spaces, commas ignored: "P2,P3" = "p2, p3"; and the
+/// bars between the words of marshalled bytes: "00 00 | 00 64" = "00 00 00 64".
 fn normalize(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == ',')
+    s.split(|c: char| c.is_whitespace() || c == ',' || c == '|')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
@@ -262,5 +263,16 @@ mod tests {
         let q = question(Value::Text("P2, P3".into()), Choices::Free);
         assert_eq!(q.judge("p2 p3"), Verdict::Right);
         assert_eq!(q.judge("P3, P2"), Verdict::Wrong);
+        let q = question(
+            Value::Text("00 00 00 01 | 00 00 00 64".into()),
+            Choices::Free,
+        );
+        assert_eq!(
+            q.judge("00 00 00 01 00 00 00 64"),
+            Verdict::Right,
+            "bars or not"
+        );
+        assert_eq!(q.judge("00 00 00 01|00 00 00 64"), Verdict::Right);
+        assert_eq!(q.judge("00 00 00 01 64 00 00 00"), Verdict::Wrong);
     }
 }

@@ -144,6 +144,28 @@ impl Words {
         }
     }
 
+    /// Checks the name of an RPC port (made by `rpc-server`); returns it as the scenario
+    /// spells it.
+    pub fn port(&self, name: &str) -> Result<String, String> {
+        let ports: Vec<&str> = self
+            .objects
+            .iter()
+            .filter(|(_, kind)| *kind == ObjectKind::RpcPort)
+            .map(|(o, _)| o.as_str())
+            .collect();
+        if let Some(p) = ports.iter().find(|p| p.eq_ignore_ascii_case(name)) {
+            return Ok(p.to_string());
+        }
+        Err(match did_you_mean(name, ports.iter().copied()) {
+            Some(near) => format!("no RPC port is named `{name}`; did you mean `{near}`?"),
+            None if ports.is_empty() => "the scenario has no RPC ports".to_string(),
+            None => format!(
+                "no RPC port is named `{name}`; the scenario has {}",
+                ports.join(", ")
+            ),
+        })
+    }
+
     /// The process names, in scenario order.
     pub fn processes(&self) -> &[String] {
         &self.processes

@@ -181,6 +181,7 @@ impl Lab {
                         .into(),
                 );
             }
+            Step::Win(w) => return Err(w.modelled_only()),
         })
     }
 
@@ -353,5 +354,6 @@ pub(super) fn kind(step: &Step) -> &'static str {
         Step::RpcServe { .. } => "rpc-serve",
         Step::RpcReply { .. } => "rpc-reply",
         Step::RpcCall { .. } => "rpc-call",
+        Step::Win(w) => w.keyword(),
     }
 }

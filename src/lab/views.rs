@@ -94,6 +94,7 @@ impl Lab {
                     ObjectKind::UdpSocket => "udp-socket",
                     ObjectKind::UnixSocket => "unix-socket",
                     ObjectKind::RpcPort => "rpc-port",
+                    ObjectKind::Win(k) => k.word(),
                 };
                 let (sim, sim_count) = match object {
                     Object::Absent => (None, None),
@@ -128,6 +129,7 @@ impl Lab {
                     Object::Link(l) => (Some(l.describe(&self.names)), Some(l.len() as u64)),
                     Object::Socket(s) => (Some(s.describe()), None),
                     Object::RpcPort(p) => (Some(p.describe()), None),
+                    Object::Win(w) => (Some(w.describe()), Some(w.waiting())),
                 };
                 let (real, real_count) = match spec.kind {
                     ObjectKind::Ring => {
@@ -157,6 +159,8 @@ impl Lab {
                     ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => {
                         (self.real_sockets(&name, spec.kind), None)
                     }
+                    // Modelled only: Linux has nothing of the Windows family to look at.
+                    ObjectKind::Win(_) => (None, None),
                     // Opening a FIFO to measure it could complete someone's open: not then.
                     ObjectKind::Fifo if opening => (None, None),
                     _ => match self.real_bytes(&name) {

@@ -12,6 +12,7 @@ mod objects;
 mod processes;
 pub mod steps;
 mod validate;
+pub mod win_steps;
 
 use crate::kernel::Kernel;
 use crate::kernel::config::KernelConfig;

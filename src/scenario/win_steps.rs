@@ -531,15 +531,15 @@ pub(super) fn resolve(
             WinStep::CloseHandle {
                 object,
                 end: *end,
-                machine: machine(c, objects, object, named, false)?,
+                machine: machine(c, objects, object, named, true)?,
             }
         }
     };
     Ok(Step::Win(step))
 }
 
-/// The machine a step names after `@`: only a mailslot has one, and only `CreateFile` may
-/// say `*`, every machine of the domain.
+/// The machine a step names after `@`: only a mailslot has one, and only the steps of its
+/// writers (`CreateFile`, `WriteFile`, `CloseHandle`) may say `*`, every machine of the domain.
 fn machine(
     c: &Checker,
     objects: &Declared,
@@ -567,7 +567,7 @@ fn machine(
         return Err(c.error(
             m.span.clone(),
             format!("{}@* names every machine of the domain", named.name.text),
-            "only CreateFile takes @*, to broadcast; a mailslot is made, read and closed on one machine",
+            "a mailslot is made and read on one machine; only its writers broadcast to @*",
         ));
     }
     Ok(Some(m.text.as_str().into()))
@@ -609,7 +609,7 @@ fn target(
         )),
         None => {
             let object = objects.find(c, word, kinds)?;
-            let machine = machine(c, objects, object, named, false)?;
+            let machine = machine(c, objects, object, named, std != Stream::Stdin)?;
             Ok(WinTarget::Object { object, machine })
         }
     }

@@ -558,7 +558,7 @@ fn machine(
                 named.name.text
             ),
             format!(
-                "write \"{}\": every process here runs on this machine",
+                "name it {} alone: every process here runs on this machine",
                 named.name.text
             ),
         ));

@@ -1,51 +1,16 @@
-//! The Windows family, modelled on Windows NT, on hand-checked examples: anonymous pipes with
-//! inheritable handles and CreateProcess, named pipes in byte and message mode with their
-//! instances, WaitNamedPipe, TransactNamedPipe, PeekNamedPipe and DisconnectNamedPipe, and
-//! mailslots with their broadcasts; every error by its Win32 name; and, as properties, that a
-//! message pipe hands out each message exactly once and in order, and that an anonymous pipe
-//! delivers exactly the bytes written, while the kernel's invariants hold.
+//! The Windows family's pipes, modelled on Windows NT, on hand-checked examples: anonymous
+//! pipes with inheritable handles and CreateProcess, named pipes in byte and message mode
+//! with their instances, WaitNamedPipe, TransactNamedPipe, PeekNamedPipe and
+//! DisconnectNamedPipe; every error by its Win32 name; the JSON of the results; the checks
+//! before the run. Mailslots are in `mailslots.rs`, the properties in
+//! `windows_properties.rs`.
 
 mod common;
 use common::calls::*;
+use common::windows::*;
 use common::*;
-use proclab::kernel::win::{WinStep, WinTarget};
 use proclab::kernel::win_error::WinError;
 use proclab::kernel::win_reason::WinReason;
-use proclab::kernel::{Event, Reason, Step};
-use proptest::prelude::*;
-
-/// A scenario under FCFS with these processes: (name, arrival, program); an arrival of
-/// `None` makes a child created by the first process (`forked_by`).
-fn scenario(processes: &[(&str, Option<u32>, &[&str])]) -> String {
-    let mut text = String::from("title = \"t\"\n[kernel]\nscheduler = \"fcfs\"\n");
-    let first = processes[0].0;
-    for (name, arrival, program) in processes {
-        let steps: Vec<String> = program.iter().map(|s| format!("{s:?}")).collect();
-        let when = match arrival {
-            Some(t) => format!("arrival = {t}"),
-            None => format!("forked_by = \"{first}\""),
-        };
-        text.push_str(&format!(
-            "[[process]]\nname = \"{name}\"\n{when}\nprogram = [{}]\n",
-            steps.join(", ")
-        ));
-    }
-    text
-}
-
-/// The Windows notes told at `process`'s calls, in order.
-fn notes(r: &proclab::report::Report) -> Vec<WinReason> {
-    r.events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Note {
-                reason: Reason::Win(w),
-                ..
-            } => Some(w.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn a_child_gets_only_inheritable_handles_and_its_standard_handles_from_startupinfo() {
@@ -54,7 +19,7 @@ fn a_child_gets_only_inheritable_handles_and_its_standard_handles_from_startupin
     // write handle inheritable, and kid2 gets it. The parent closes its own write handle and
     // blocks reading; kid's WriteFile fails, kid2's wakes the parent; when kid2 ends, no
     // write handle is left: the parent's next ReadFile fails with ERROR_BROKEN_PIPE.
-    let r = run(&scenario(&[
+    let r = run(&win_scenario(&[
         (
             "parent",
             Some(0),
@@ -90,7 +55,7 @@ fn a_child_gets_only_inheritable_handles_and_its_standard_handles_from_startupin
     let kid_stdout: Vec<String> = told
         .iter()
         .filter_map(|n| match n {
-            WinReason::Inherited { stdout, .. } => Some(format!("{stdout:?}")),
+            WinReason::Inherited { std, .. } => Some(format!("{:?}", std[1])),
             _ => None,
         })
         .collect();
@@ -113,7 +78,7 @@ fn a_reader_that_inherits_the_write_handle_waits_for_ever() {
             shell.push("CloseHandle p write");
         }
         shell.extend(["CloseHandle p read", "wait w", "wait r"]);
-        scenario(&[
+        win_scenario(&[
             ("shell", Some(0), &shell),
             ("w", None, &["WriteFile stdout data"]),
             ("r", None, &["ReadFile stdin 100", "ReadFile stdin 100"]),
@@ -144,7 +109,7 @@ fn a_reader_that_inherits_the_write_handle_waits_for_ever() {
 fn a_full_anonymous_pipe_takes_what_fits_and_its_writer_waits_for_the_rest() {
     // A pipe of 4 bytes: "abcdef" puts "abcd" in and waits. The reader takes 3 ("abc"), which
     // makes room for "ef": the writer's call returns with all 6 bytes in.
-    let r = run(&scenario(&[
+    let r = run(&win_scenario(&[
         (
             "parent",
             Some(0),
@@ -176,7 +141,7 @@ fn message_mode_reads_one_message_and_byte_mode_runs_writes_together() {
     // connected already). The client writes two pieces to each pipe and sleeps. On b, one
     // read of 100 bytes gets "onetwo"; on m, "one" alone; a 3-byte buffer gets "thr" with
     // ERROR_MORE_DATA and the next read the rest; a peek shows "four" and leaves it there.
-    let r = run(&scenario(&[
+    let r = run(&win_scenario(&[
         (
             "server",
             Some(0),
@@ -249,7 +214,7 @@ fn a_busy_pipe_makes_clients_wait_and_a_disconnect_frees_its_instance() {
     // t=5 it disconnects a — whose blocked read and later write fail, its handle now good
     // for nothing — and connects again, which frees the instance: b's wait returns, b
     // connects, and its transaction gets the server's answer.
-    let r = run(&scenario(&[
+    let r = run(&win_scenario(&[
         (
             "server",
             Some(0),
@@ -340,7 +305,7 @@ fn a_busy_pipe_makes_clients_wait_and_a_disconnect_frees_its_instance() {
 
 #[test]
 fn every_pipe_call_fails_with_win32s_error_when_it_cannot_work() {
-    let r = run(&scenario(&[
+    let r = run(&win_scenario(&[
         (
             "server",
             Some(0),
@@ -434,96 +399,8 @@ fn every_pipe_call_fails_with_win32s_error_when_it_cannot_work() {
 }
 
 #[test]
-fn a_broadcast_reaches_every_mailslot_of_the_name_and_only_its_server_reads() {
-    // By hand (FCFS): alpha and beta each make s on their machine (a second one on alpha is
-    // refused); alpha blocks reading. The writer finds no s on this machine, then opens the
-    // domain's: "hello" reaches both (alpha is woken with it), 401 bytes are refused, 400
-    // go to both. A client's handle can't read; a write to gamma, where no s exists, is
-    // lost without a word. beta reads at t=5: 2 bytes are too few for "hello", which stays;
-    // then both messages come whole, in order.
-    let yes = "y".repeat(400);
-    let too_long = "x".repeat(401);
-    let r = run(&scenario(&[
-        (
-            "alpha",
-            Some(0),
-            &[
-                "CreateMailslot s@alpha",
-                "CreateMailslot s@alpha",
-                "ReadFile s 1000",
-                "ReadFile s 1000",
-            ],
-        ),
-        (
-            "beta",
-            Some(0),
-            &[
-                "CreateMailslot s@beta",
-                "sleep 5",
-                "ReadFile s 2",
-                "ReadFile s 1000",
-                "ReadFile s 1000",
-            ],
-        ),
-        (
-            "writer",
-            Some(1),
-            &[
-                "CreateFile s",
-                "CreateFile s@*",
-                "WriteFile s@* hello",
-                &format!("WriteFile s@* {too_long}"),
-                &format!("WriteFile s@* {yes}"),
-                "ReadFile s 100",
-                "CreateFile s@gamma",
-                "WriteFile s@gamma lost",
-            ],
-        ),
-    ]));
-    let c = calls(&r);
-    let expected = [
-        r#"t=0 alpha: CreateMailslot("\\alpha\mailslot\s") = h3"#.to_string(),
-        r#"t=0 alpha: CreateMailslot("\\alpha\mailslot\s") = INVALID_HANDLE_VALUE ERROR_ALREADY_EXISTS"#.into(),
-        "t=0 alpha: ReadFile(s, 1000) … blocks".into(),
-        r#"t=0 beta: CreateMailslot("\\beta\mailslot\s") = h3"#.into(),
-        r#"t=1 writer: CreateFile("\\.\mailslot\s") = INVALID_HANDLE_VALUE ERROR_FILE_NOT_FOUND"#.into(),
-        r#"t=1 writer: CreateFile("\\*\mailslot\s") = h3"#.into(),
-        "t=1 writer: WriteFile(s@*, \"hello\") = TRUE, 5 bytes".into(),
-        "t=1 alpha: returns = TRUE, 5 bytes \"hello\"".into(),
-        format!("t=1 writer: WriteFile(s@*, \"{too_long}\") = FALSE ERROR_INVALID_PARAMETER"),
-        format!("t=1 writer: WriteFile(s@*, \"{yes}\") = TRUE, 400 bytes"),
-        "t=1 writer: ReadFile(s, 100) = FALSE ERROR_ACCESS_DENIED".into(),
-        r#"t=1 writer: CreateFile("\\gamma\mailslot\s") = h4"#.into(),
-        "t=1 writer: WriteFile(s@gamma, \"lost\") = TRUE, 4 bytes".into(),
-        format!("t=1 alpha: ReadFile(s, 1000) = TRUE, 400 bytes \"{yes}\""),
-        "t=5 beta: ReadFile(s, 2) = FALSE ERROR_INSUFFICIENT_BUFFER".into(),
-        "t=5 beta: ReadFile(s, 1000) = TRUE, 5 bytes \"hello\"".into(),
-        format!("t=5 beta: ReadFile(s, 1000) = TRUE, 400 bytes \"{yes}\""),
-    ];
-    assert_eq!(c, expected);
-    let told = notes(&r);
-    let delivered = told
-        .iter()
-        .filter(|n| matches!(n, WinReason::Delivered { machines, broadcast: true, .. } if &**machines == "alpha, beta"))
-        .count();
-    assert_eq!(delivered, 2, "hello and the 400 bytes, each to both");
-    assert!(
-        told.iter()
-            .any(|n| matches!(n, WinReason::TooLongToBroadcast { bytes: 401, .. }))
-    );
-    assert!(
-        told.iter()
-            .any(|n| matches!(n, WinReason::Lost { machine, .. } if &**machine == "gamma"))
-    );
-    assert!(
-        told.iter()
-            .any(|n| matches!(n, WinReason::BufferTooSmall { needed: 5, .. }))
-    );
-}
-
-#[test]
 fn win32_results_go_to_the_json_apart_from_errno() {
-    let r = run(&scenario(&[(
+    let r = run(&win_scenario(&[(
         "p",
         Some(0),
         &[
@@ -584,136 +461,9 @@ fn the_checker_refuses_windows_steps_that_cannot_work() {
         ),
     ];
     for (program, expected) in cases {
-        let text = scenario(&[("p0", Some(0), program)]);
+        let text = win_scenario(&[("p0", Some(0), program)]);
         let err = proclab::scenario::Scenario::parse("s.toml", &text).expect_err("refused");
         let text = format!("{err:?}");
         assert!(text.contains(expected), "{program:?}: {text}");
-    }
-}
-
-/// The message each finished read of `steps`' kind returned, by process order, with whether
-/// the call succeeded or said ERROR_MORE_DATA.
-fn reads(events: &[Event], pick: impl Fn(&WinStep) -> bool) -> Vec<(String, WinError)> {
-    finished_calls(events)
-        .into_iter()
-        .filter_map(|(_, step, result)| match step {
-            Step::Win(w) if pick(&w) => {
-                let win = result.win32.expect("a Win32 result");
-                Some((
-                    result.data.as_deref().unwrap_or("").to_string(),
-                    win.last_error,
-                ))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
-
-    /// Whatever the scheduling and the buffers, a message pipe hands out every message once,
-    /// whole or in parts that each say ERROR_MORE_DATA but the last, never two at once, and in
-    /// the order written.
-    #[test]
-    fn a_message_pipe_reads_each_message_exactly_once_in_order(
-        messages in prop::collection::vec("[a-z]{1,8}", 1..6),
-        sizes in prop::collection::vec(1u32..10, 1..8),
-        gaps in prop::collection::vec(0u64..3, 6),
-        quantum in 1u64..4,
-    ) {
-        let mut server = vec!["CreateNamedPipe m message".to_string(), "ConnectNamedPipe m".into()];
-        for (i, m) in messages.iter().enumerate() {
-            if gaps[i % gaps.len()] > 0 {
-                server.push(format!("cpu {}", gaps[i % gaps.len()]));
-            }
-            server.push(format!("WriteFile m {m}"));
-        }
-        let total: usize = messages.iter().map(String::len).sum();
-        let mut client = vec!["CreateFile m".to_string()];
-        for i in 0..total {
-            client.push(format!("ReadFile m {}", sizes[i % sizes.len()]));
-        }
-        let quote = |steps: &[String]| {
-            steps.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-        };
-        let text = format!(
-            "title = \"p\"\n[kernel]\nscheduler = \"rr\"\nquantum = {quantum}\n\
-             [[process]]\nname = \"server\"\nprogram = [{}]\n\
-             [[process]]\nname = \"client\"\narrival = 1\nprogram = [{}]\n",
-            quote(&server),
-            quote(&client)
-        );
-        let (events, _) = checked_run(&text)?;
-        let got = reads(&events, |w| matches!(w, WinStep::ReadFile { .. }));
-        let mut rebuilt = Vec::new();
-        let mut part = String::new();
-        for (data, error) in got {
-            match error {
-                WinError::ERROR_MORE_DATA => part.push_str(&data),
-                WinError::ERROR_SUCCESS => {
-                    part.push_str(&data);
-                    rebuilt.push(std::mem::take(&mut part));
-                }
-                // Once every message is read and the server has ended, the pipe is broken.
-                WinError::ERROR_BROKEN_PIPE => prop_assert!(part.is_empty(), "{}", text),
-                other => prop_assert!(false, "{other:?}\n{}", text),
-            }
-        }
-        prop_assert_eq!(rebuilt, messages, "{}", text);
-    }
-
-    /// An anonymous pipe of any size delivers exactly the bytes written, in order, however
-    /// the writes wait for room; then its reader sees ERROR_BROKEN_PIPE.
-    #[test]
-    fn an_anonymous_pipe_loses_and_reorders_nothing(
-        pieces in prop::collection::vec("[a-z]{1,9}", 1..6),
-        size in 1u32..8,
-        reads_of in prop::collection::vec(1u32..6, 1..6),
-        quantum in 1u64..4,
-    ) {
-        let mut parent = vec![
-            format!("CreatePipe p inheritable {size}"),
-            // Else the kid inherits the write handle too, and never sees the pipe break.
-            "SetHandleInformation p write no-inherit".into(),
-            "CreateProcess kid stdin=p".into(),
-            "CloseHandle p read".into(),
-        ];
-        parent.extend(pieces.iter().map(|p| format!("WriteFile p {p}")));
-        parent.push("CloseHandle p write".into());
-        let total: usize = pieces.iter().map(String::len).sum();
-        let kid: Vec<String> = (0..=total)
-            .map(|i| format!("ReadFile stdin {}", reads_of[i % reads_of.len()]))
-            .collect();
-        let quote = |steps: &[String]| {
-            steps.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-        };
-        let text = format!(
-            "title = \"p\"\n[kernel]\nscheduler = \"rr\"\nquantum = {quantum}\n\
-             [[process]]\nname = \"parent\"\nprogram = [{}]\n\
-             [[process]]\nname = \"kid\"\nforked_by = \"parent\"\nprogram = [{}]\n",
-            quote(&parent),
-            quote(&kid)
-        );
-        let (events, done) = checked_run(&text)?;
-        prop_assert!(done, "the run ends\n{}", text);
-        let got = reads(&events, |w| matches!(
-            w,
-            WinStep::ReadFile { from: WinTarget::Std { .. }, .. }
-        ));
-        let mut bytes = String::new();
-        let mut broken = false;
-        for (data, error) in got {
-            match error {
-                WinError::ERROR_SUCCESS => {
-                    prop_assert!(!broken, "data after the pipe broke\n{}", text);
-                    bytes.push_str(&data);
-                }
-                WinError::ERROR_BROKEN_PIPE => broken = true,
-                other => prop_assert!(false, "{other:?}\n{}", text),
-            }
-        }
-        prop_assert_eq!(bytes, pieces.concat(), "{}", text);
-        prop_assert!(broken, "the reader saw the end\n{}", text);
     }
 }

@@ -47,6 +47,7 @@ pub mod workload;
 // The Windows family (anonymous pipes, named pipes, mailslots), modelled on Windows NT.
 pub mod mailslot;
 mod mailslot_calls;
+mod namedpipe_calls;
 pub mod narration_windows;
 pub mod win;
 mod win_calls;

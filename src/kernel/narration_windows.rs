@@ -86,13 +86,7 @@ pub(super) fn describe(reason: &WinReason, names: &dyn Names) -> String {
                 o(object)
             )
         }
-        WinReason::Inherited {
-            child,
-            others,
-            stdin,
-            stdout,
-            stderr,
-        } => {
+        WinReason::Inherited { child, std, others } => {
             let also = if others.is_empty() {
                 "no other handle".to_string()
             } else {
@@ -106,9 +100,9 @@ pub(super) fn describe(reason: &WinReason, names: &dyn Names) -> String {
                 "{} gets as standard input {}, as standard output {}, as standard error {}; \
                  and {also}",
                 p(child),
-                std_words(stdin, names),
-                std_words(stdout, names),
-                std_words(stderr, names)
+                std_words(std[0], names),
+                std_words(std[1], names),
+                std_words(std[2], names)
             )
         }
         WinReason::WaitsToRead { object } => format!(

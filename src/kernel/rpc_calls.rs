@@ -262,11 +262,11 @@ fn server_wakeup(
     Some(After::NoteThenWake(
         server,
         note,
-        Wakeup {
+        Box::new(Wakeup {
             pid: server,
             result,
             reason: Reason::RpcRequestArrives { object },
-        },
+        }),
     ))
 }
 

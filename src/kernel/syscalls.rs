@@ -574,8 +574,8 @@ pub(super) enum After {
     Wake(Vec<Wakeup>),
     /// Something the caller should be told about its call.
     Note(Pid, Reason),
-    /// Something to tell about a process (`pid`), then its blocked call returns.
-    NoteThenWake(Pid, Reason, Wakeup),
+    /// Something to tell about a process (`pid`), then its blocked call returns (boxed: big).
+    NoteThenWake(Pid, Reason, Box<Wakeup>),
 }
 
 /// A blocked call that returns: to whom, what, and why.

@@ -365,13 +365,10 @@ impl Kernel {
         }
         self.table[pid].files = files;
         self.report_call(parent, step, Some(pid), Some(win_true()), sink);
-        let [stdin, stdout, stderr] = is;
         let inherited = WinReason::Inherited {
             child: pid,
+            std: is.into(),
             others: others.into(),
-            stdin,
-            stdout,
-            stderr,
         };
         self.note(parent, Reason::Win(inherited), sink);
         self.count_admitted(pid, true);

@@ -20,14 +20,12 @@ pub enum WinReason {
         write: u32,
         inheritable: bool,
     },
-    /// What `CreateProcess` gave `child`: the `others` it inherited besides its standard
-    /// handles, and those.
+    /// What `CreateProcess` gave `child`: its standard input, output and error (`std`), and
+    /// the `others` it inherited besides. (Behind pointers, to keep every event small.)
     Inherited {
         child: Pid,
+        std: Arc<[StdIs]>,
         others: Arc<[Handle]>,
-        stdin: StdIs,
-        stdout: StdIs,
-        stderr: StdIs,
     },
     /// `ReadFile` found the pipe empty and a writer left: waits.
     WaitsToRead { object: ObjectId },

@@ -12,6 +12,7 @@ mod objects;
 mod processes;
 pub mod steps;
 mod validate;
+mod win_checks;
 pub mod win_steps;
 
 use crate::kernel::Kernel;

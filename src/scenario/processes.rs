@@ -155,7 +155,7 @@ pub(super) fn processes(
         };
         drafts.push(Draft { entry, steps });
     }
-    super::win_steps::check_created(c, &drafts, &index)?;
+    super::win_checks::check_created(c, &drafts, &index)?;
     check_forks(c, &drafts, &index)?;
     let objects = Declared::collect(c, &drafts)?;
     let mut specs = Vec::new();
@@ -633,7 +633,7 @@ fn resolve_steps(
                 object: objects.socket(c, name)?.0,
                 max: *max,
             },
-            RawStep::Win(w) => super::win_steps::resolve(c, w, objects, index, drafts)?,
+            RawStep::Win(w) => super::win_checks::resolve(c, w, objects, index, drafts)?,
             _ => unreachable!("simple steps are handled above"),
         };
         out.push(step);

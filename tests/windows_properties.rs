@@ -4,6 +4,7 @@
 
 mod common;
 use common::calls::*;
+use common::windows::rr_scenario;
 use proclab::kernel::win::{WinStep, WinTarget};
 use proclab::kernel::win_error::WinError;
 use proclab::kernel::{Event, Step};
@@ -52,15 +53,9 @@ proptest! {
         for i in 0..total {
             client.push(format!("ReadFile m {}", sizes[i % sizes.len()]));
         }
-        let quote = |steps: &[String]| {
-            steps.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-        };
-        let text = format!(
-            "title = \"p\"\n[kernel]\nscheduler = \"rr\"\nquantum = {quantum}\n\
-             [[process]]\nname = \"server\"\nprogram = [{}]\n\
-             [[process]]\nname = \"client\"\narrival = 1\nprogram = [{}]\n",
-            quote(&server),
-            quote(&client)
+        let text = rr_scenario(
+            quantum,
+            &[("server", "", &server), ("client", "arrival = 1", &client)],
         );
         let (events, _) = checked_run(&text)?;
         let got = reads(&events, |w| matches!(w, WinStep::ReadFile { .. }));
@@ -103,15 +98,9 @@ proptest! {
         let kid: Vec<String> = (0..=total)
             .map(|i| format!("ReadFile stdin {}", reads_of[i % reads_of.len()]))
             .collect();
-        let quote = |steps: &[String]| {
-            steps.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-        };
-        let text = format!(
-            "title = \"p\"\n[kernel]\nscheduler = \"rr\"\nquantum = {quantum}\n\
-             [[process]]\nname = \"parent\"\nprogram = [{}]\n\
-             [[process]]\nname = \"kid\"\nforked_by = \"parent\"\nprogram = [{}]\n",
-            quote(&parent),
-            quote(&kid)
+        let text = rr_scenario(
+            quantum,
+            &[("parent", "", &parent), ("kid", "forked_by = \"parent\"", &kid)],
         );
         let (events, done) = checked_run(&text)?;
         prop_assert!(done, "the run ends\n{}", text);

@@ -371,13 +371,7 @@ impl Kernel {
             others: others.into(),
         };
         self.note(parent, Reason::Win(inherited), sink);
-        self.count_admitted(pid, true);
-        let reason = Reason::Admitted {
-            in_use: self.admitted,
-            limit: self.config.max_multiprogramming,
-            io_bound: None,
-        };
-        self.load(pid, reason, sink);
+        self.admit_child(pid, sink);
         Flow::Returned
     }
 

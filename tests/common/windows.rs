@@ -35,3 +35,17 @@ pub fn notes(r: &proclab::report::Report) -> Vec<WinReason> {
         })
         .collect()
 }
+
+/// A scenario under round robin with this quantum and these processes: (name, the line that
+/// says when it comes — `arrival = 1`, `forked_by = "p"` — and its program).
+pub fn rr_scenario(quantum: u64, processes: &[(&str, &str, &[String])]) -> String {
+    let mut text = format!("title = \"p\"\n[kernel]\nscheduler = \"rr\"\nquantum = {quantum}\n");
+    for (name, when, program) in processes {
+        let steps: Vec<String> = program.iter().map(|s| format!("{s:?}")).collect();
+        text.push_str(&format!(
+            "[[process]]\nname = \"{name}\"\n{when}\nprogram = [{}]\n",
+            steps.join(", ")
+        ));
+    }
+    text
+}

@@ -522,8 +522,8 @@ pub fn queue_lines(specs: &[ObjectSpec], objects: &[Object]) -> Vec<(String, Str
                         format!("{name}#{i}"),
                         vec![
                             ("ConnectNamedPipe", inst.connecting.into_iter().collect()),
-                            ("server ReadFile", readers(&inst.inbound)),
-                            ("client ReadFile", readers(&inst.outbound)),
+                            ("server reads", readers(&inst.inbound)),
+                            ("client reads", readers(&inst.outbound)),
                         ],
                         state.into(),
                     );

@@ -395,19 +395,9 @@ pub(super) fn describe_call(call: &Call, step: &WinStep, names: &dyn Names) -> S
     let Some(result) = &call.result else {
         return format!("{text} … blocks");
     };
-    let returns_handle = matches!(
-        step,
-        WinStep::CreateNamedPipe { .. }
-            | WinStep::CreateFile { .. }
-            | WinStep::CreateMailslot { .. }
-    );
-    let mut text = match (returns_handle, &result.win32) {
-        (true, Some(w)) if result.ret < 0 => {
-            format!("{text} = INVALID_HANDLE_VALUE {}", w.last_error.name())
-        }
-        (true, _) => format!("{text} = h{}", result.ret),
-        (false, Some(w)) => format!("{text} {}", result_text(result, w)),
-        (false, None) => text,
+    let mut text = match &result.win32 {
+        Some(w) => format!("{text} {}", result_text(result, w)),
+        None => text,
     };
     match (step, call.peer) {
         (WinStep::CreateProcess { .. }, Some(child)) => {
@@ -422,8 +412,16 @@ pub(super) fn describe_call(call: &Call, step: &WinStep, names: &dyn Names) -> S
     text
 }
 
-/// A Win32 result: `= TRUE`, `= FALSE ERROR_BROKEN_PIPE`, `= TRUE, 5 bytes "hello"`.
+/// A Win32 result: `= TRUE`, `= FALSE ERROR_BROKEN_PIPE`, `= TRUE, 5 bytes "hello"`, `= h3`,
+/// `= INVALID_HANDLE_VALUE ERROR_PIPE_BUSY`.
 pub(super) fn result_text(result: &CallResult, win: &Win32) -> String {
+    if win.handle {
+        return if win.worked() {
+            format!("= h{}", result.ret)
+        } else {
+            format!("= INVALID_HANDLE_VALUE {}", win.last_error.name())
+        };
+    }
     let mut text = if win.worked() {
         "= TRUE".to_string()
     } else {

@@ -90,6 +90,10 @@ pub struct Win32 {
     /// (`lpBytesLeftThisMessage`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub left_in_message: Option<u32>,
+    /// True if the call returns a handle (`ret` is its number, or -1 for
+    /// `INVALID_HANDLE_VALUE`) rather than `TRUE` or `FALSE`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub handle: bool,
 }
 
 impl Win32 {
@@ -99,6 +103,7 @@ impl Win32 {
             bytes: None,
             available: None,
             left_in_message: None,
+            handle: false,
         }
     }
 
@@ -127,7 +132,10 @@ pub fn win_false(error: WinError) -> CallResult {
 /// A new handle (its number in the process's table).
 pub fn win_handle(handle: u32) -> CallResult {
     CallResult {
-        win32: Some(Win32::of(WinError::ERROR_SUCCESS)),
+        win32: Some(Win32 {
+            handle: true,
+            ..Win32::of(WinError::ERROR_SUCCESS)
+        }),
         ..CallResult::ok(i64::from(handle))
     }
 }
@@ -135,7 +143,10 @@ pub fn win_handle(handle: u32) -> CallResult {
 /// `INVALID_HANDLE_VALUE`, and why.
 pub fn win_no_handle(error: WinError) -> CallResult {
     CallResult {
-        win32: Some(Win32::of(error)),
+        win32: Some(Win32 {
+            handle: true,
+            ..Win32::of(error)
+        }),
         ..CallResult::ok(-1)
     }
 }

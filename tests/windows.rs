@@ -442,7 +442,7 @@ fn the_checker_refuses_windows_steps_that_cannot_work() {
     let cases: [(&[&str], &str); 7] = [
         (
             &["CreateMailslot a", "ConnectNamedPipe a"],
-            "a is a mailslot, not a named pipe",
+            "a is a mailslot, not a Windows named pipe",
         ),
         (
             &["CreateNamedPipe o", "CreateFile o@far"],
@@ -457,7 +457,7 @@ fn the_checker_refuses_windows_steps_that_cannot_work() {
         (&["CreatePipe p", "WriteFile stdin x"], "can't use stdin"),
         (
             &["CreatePipe p", "TransactNamedPipe p 10 x"],
-            "p is a anonymous pipe, not a named pipe",
+            "p is a Windows anonymous pipe, not a Windows named pipe",
         ),
     ];
     for (program, expected) in cases {

@@ -322,11 +322,12 @@ pub enum WinKind {
 }
 
 impl WinKind {
-    /// In a sentence: `anonymous pipe`, `named pipe`, `mailslot`.
+    /// In a sentence: `Windows anonymous pipe`, `Windows named pipe` (apart from a FIFO, UNIX's
+    /// named pipe), `mailslot`.
     pub fn name(self) -> &'static str {
         match self {
-            WinKind::AnonPipe => "anonymous pipe",
-            WinKind::NamedPipe => "named pipe",
+            WinKind::AnonPipe => "Windows anonymous pipe",
+            WinKind::NamedPipe => "Windows named pipe",
             WinKind::Mailslot => "mailslot",
         }
     }

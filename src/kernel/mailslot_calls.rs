@@ -178,7 +178,7 @@ impl Kernel {
         let m = self.mailslots(object);
         let machine = m.machine_name(m.slots[slot as usize].machine);
         let s = &mut m.slots[slot as usize];
-        s.refs -= 1;
+        s.refs = s.refs.saturating_sub(1);
         if s.refs > 0 {
             return None;
         }

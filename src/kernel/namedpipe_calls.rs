@@ -213,7 +213,7 @@ impl Kernel {
     pub(super) fn server_closed(&mut self, object: ObjectId, instance: u32) -> Vec<Wakeup> {
         let pipe = self.named(object).expect("a server handle proves it");
         let inst = &mut pipe.instances[instance as usize];
-        inst.server_refs -= 1;
+        inst.server_refs = inst.server_refs.saturating_sub(1);
         if inst.server_refs > 0 {
             return Vec::new();
         }

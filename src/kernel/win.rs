@@ -2,8 +2,10 @@
 //! mailslots, in Win32's own vocabulary — handles instead of descriptors, `CreateProcess`
 //! instead of `fork`, `GetLastError` codes instead of `errno`. This module holds the words:
 //! the steps, the handles, the kinds of object and what a process waits for. The objects
-//! live in `winpipe` and `mailslot`, the calls in `win_calls`, `winpipe_calls` and
-//! `mailslot_calls`, the sentences in `narration_windows`.
+//! live in `winpipe` and `mailslot`, the calls in `win_calls` (handles and processes),
+//! `winpipe_calls` (reading and writing pipes), `namedpipe_calls` (a named pipe's instances)
+//! and `mailslot_calls`, the results in `win_error`, the reasons in `win_reason`, the
+//! sentences in `narration_windows`.
 
 use super::ids::Pid;
 use super::mailslot::Mailslot;

@@ -460,11 +460,12 @@ impl Kernel {
         match h.to {
             HandleTo::Read | HandleTo::Write => {
                 let pipe = self.anon(h.object);
-                if h.to == HandleTo::Read {
-                    pipe.readers -= 1;
+                let count = if h.to == HandleTo::Read {
+                    &mut pipe.readers
                 } else {
-                    pipe.writers -= 1;
-                }
+                    &mut pipe.writers
+                };
+                *count = count.saturating_sub(1);
                 (self.anon_serve(h.object), None)
             }
             HandleTo::Server { instance } => (self.server_closed(h.object, instance), None),

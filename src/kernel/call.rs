@@ -71,6 +71,10 @@ pub struct CallResult {
     pub data: Option<Arc<str>>,
     /// For `wait`: how the child ended.
     pub status: Option<ExitStatus>,
+    /// For the Windows family's calls: what Win32 says beyond the return value (absent from
+    /// the JSON of every other call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win32: Option<super::win_error::Win32>,
 }
 
 impl CallResult {
@@ -81,6 +85,7 @@ impl CallResult {
             errno: None,
             data: None,
             status: None,
+            win32: None,
         }
     }
 
@@ -91,6 +96,7 @@ impl CallResult {
             errno: Some(errno),
             data: None,
             status: None,
+            win32: None,
         }
     }
 
@@ -157,6 +163,7 @@ impl Step {
             Step::RpcServe { .. } => "rpc-serve",
             Step::RpcReply { .. } => "rpc-reply",
             Step::RpcCall { .. } => "rpc-call",
+            Step::Win(w) => w.keyword(),
         }
     }
 }

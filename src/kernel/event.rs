@@ -241,6 +241,8 @@ pub enum Reason {
     /// No reply in time, and the client stub gives up (`retries`: after sending it again
     /// and again): the call fails with ETIMEDOUT.
     RpcTimedOut { object: ObjectId, retries: bool },
+    /// Something of the Windows family.
+    Win(super::win_reason::WinReason),
 }
 
 /// A change of state.

@@ -43,6 +43,8 @@ pub enum Open {
         /// Which of its sockets.
         end: SocketEnd,
     },
+    /// A handle of the Windows family (it sits in the same table).
+    Handle(super::win::Handle),
 }
 
 /// A process's descriptor table. The usual table — just the terminal on 0, 1 and 2 — takes

@@ -60,6 +60,7 @@ impl Kernel {
                             | WaitOn::Write { .. }
                             | WaitOn::Open { .. }
                             | WaitOn::Ring { .. }
+                            | WaitOn::Win(_)
                     );
                     queued.is_empty()
                         && cpus == 0

@@ -34,6 +34,8 @@ pub enum ObjectKind {
     UnixSocket,
     /// The port of a remote procedure call's server.
     RpcPort,
+    /// An object of the Windows family.
+    Win(super::win::WinKind),
 }
 
 impl ObjectKind {
@@ -201,6 +203,8 @@ pub enum Object {
     Socket(Socket),
     /// An RPC port and its server's state.
     RpcPort(Port),
+    /// A pipe or mailslot of the Windows family.
+    Win(super::win::WinObject),
 }
 
 /// The id and state of every named object.

@@ -141,6 +141,11 @@ impl Kernel {
         self.inherit_files(parent, pid);
         let result = CallResult::ok(i64::from(pid.0));
         self.report_call(parent, &Step::Fork { child }, Some(pid), Some(result), sink);
+        self.admit_child(pid, sink);
+    }
+
+    /// A child a process made (by `fork`, or `CreateProcess`) is admitted at once.
+    pub(super) fn admit_child(&mut self, pid: Pid, sink: &mut impl EventSink) {
         self.count_admitted(pid, true);
         let reason = Reason::Admitted {
             in_use: self.admitted,

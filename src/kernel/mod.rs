@@ -44,6 +44,17 @@ pub mod syscalls;
 mod timers;
 mod view;
 pub mod workload;
+// The Windows family (anonymous pipes, named pipes, mailslots), modelled on Windows NT.
+pub mod mailslot;
+mod mailslot_calls;
+mod namedpipe_calls;
+pub mod narration_windows;
+pub mod win;
+mod win_calls;
+pub mod win_error;
+pub mod win_reason;
+pub mod winpipe;
+mod winpipe_calls;
 
 pub use config::{KernelConfig, Policy};
 pub use dispatcher::STRIDE_ONE;

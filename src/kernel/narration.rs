@@ -393,6 +393,9 @@ impl Reason {
 
 /// A call's result as C would show it: `= 5 "hello"`, `= -1 EPIPE`.
 pub fn result_text(result: &CallResult) -> String {
+    if let Some(win) = &result.win32 {
+        return super::narration_windows::result_text(result, win);
+    }
     let mut text = match result.errno {
         Some(e) => format!("= -1 {}", e.name()),
         None => format!("= {}", result.ret),
@@ -414,6 +417,9 @@ impl Call {
     /// The call as a line of C-like pseudo-code with its result: `write(p, "hi") = 2`, or
     /// `read(p, 10) … blocks`.
     pub fn describe(&self, names: &dyn Names) -> String {
+        if let Step::Win(step) = &self.step {
+            return super::narration_windows::describe_call(self, step, names);
+        }
         let call = self.call_text(names);
         let peer = self.peer.map(|p| names.process(p));
         // A successful exec has no return value: the caller's program is gone.
@@ -563,6 +569,7 @@ impl Call {
                 )
             }
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
+            Step::Win(w) => super::narration_windows::call_text(w, names),
         }
     }
 }
@@ -585,6 +592,7 @@ impl WaitOn {
             WaitOn::Recv { object } => format!("recv {}", names.object(object)),
             WaitOn::RpcRequest { object } => format!("request on {}", names.object(object)),
             WaitOn::RpcReply { object } => format!("reply from {}", names.object(object)),
+            WaitOn::Win(w) => w.describe(names),
         }
     }
 }

@@ -135,6 +135,7 @@ pub(super) fn describe(reason: &Reason, names: &dyn Names) -> Option<String> {
                  call fails (ETIMEDOUT), and the client can't tell whether it ran",
             names.object(object)
         ),
+        Reason::Win(w) => super::narration_windows::describe(&w, names),
         _ => return None,
     })
 }

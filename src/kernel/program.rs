@@ -382,6 +382,8 @@ pub enum Step {
         /// The network loses the first reply to this call.
         lose_reply: bool,
     },
+    /// A call of the Windows family (modelled on Windows NT).
+    Win(super::win::WinStep),
 }
 
 impl Step {
@@ -403,7 +405,7 @@ impl Step {
                 | Step::Listen { .. }
                 | Step::Connect { .. }
                 | Step::RpcServer { .. }
-        )
+        ) || matches!(self, Step::Win(w) if w.is_instant())
     }
 
     /// True for the steps that have a counterpart in the real kernel (system calls), as
@@ -597,6 +599,7 @@ impl Step {
                 }
                 text
             }
+            Step::Win(w) => w.describe(process, object),
         }
     }
 }

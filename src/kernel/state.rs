@@ -71,6 +71,8 @@ pub enum WaitOn {
         /// The port.
         object: ObjectId,
     },
+    /// A call of the Windows family.
+    Win(super::win::WinWait),
 }
 
 /// The state of a simulated process.

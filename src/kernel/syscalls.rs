@@ -89,6 +89,9 @@ impl Kernel {
         {
             return self.rpc_step(pid, step, sink);
         }
+        if let Step::Win(_) = step {
+            return self.win_call(pid, step, sink);
+        }
         let (result, after) = match *step {
             Step::Pipe { object } => (Some(self.pipe(pid, object)), After::Nothing),
             Step::Mkfifo { object } => match self.objects[object as usize] {
@@ -475,6 +478,7 @@ impl Kernel {
             Open::Mailbox { object } => self.mailbox_released(object),
             Open::Socket { object, end } => self.socket_released(object, end, sink),
             Open::Terminal | Open::Ring { .. } => {}
+            Open::Handle(h) => self.handle_gone(h, sink),
         }
     }
 
@@ -491,6 +495,7 @@ impl Kernel {
                 }
                 Open::Socket { object, end } => self.socket_inherited(object, end),
                 Open::Terminal | Open::Ring { .. } => {}
+                Open::Handle(h) => self.handle_copied(h),
             }
         }
         self.table[child].files = files;
@@ -512,6 +517,7 @@ impl Kernel {
                 Object::Socket(s) => s.forget(pid),
                 Object::RpcPort(p) => p.forget(pid),
                 Object::Absent | Object::Mailbox(_) | Object::Link(_) => {}
+                Object::Win(w) => w.forget(pid),
             }
         }
         self.forget_in_queues(pid);
@@ -536,6 +542,7 @@ impl Kernel {
             WaitOn::RpcRequest { object } | WaitOn::RpcReply { object } => {
                 return matches!(&self.objects[object as usize], Object::RpcPort(p) if p.holds(pid));
             }
+            WaitOn::Win(w) => return self.win_holds(pid, w),
             _ => return false,
         };
         match &self.objects[object as usize] {
@@ -549,7 +556,8 @@ impl Kernel {
             | Object::Mailbox(_)
             | Object::Link(_)
             | Object::Socket(_)
-            | Object::RpcPort(_) => false,
+            | Object::RpcPort(_)
+            | Object::Win(_) => false,
         }
     }
 }

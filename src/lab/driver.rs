@@ -211,6 +211,9 @@ impl Lab {
                 let mut rec = record(&step, &who, text, sim);
                 if self.modelled.remove(pid) {
                     rec.note = Some("modelled only".into());
+                } else if self.twins.get(&who).is_none() {
+                    // Made by a call the lab does not make (CreateProcess): nothing to collect.
+                    rec.note = Some("no real twin".into());
                 } else if self.twins.get(&who).is_some_and(|t| t.execed) {
                     rec.note = Some(execed_note(&who));
                 } else {

@@ -181,6 +181,7 @@ impl Lab {
                         .into(),
                 );
             }
+            Step::Win(w) => return Err(w.modelled_only()),
         })
     }
 

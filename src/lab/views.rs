@@ -95,6 +95,7 @@ impl Lab {
                     ObjectKind::UdpSocket => "udp-socket",
                     ObjectKind::UnixSocket => "unix-socket",
                     ObjectKind::RpcPort => "rpc-port",
+                    ObjectKind::Win(k) => k.word(),
                 };
                 let (sim, sim_count) = match object {
                     Object::Absent => (None, None),
@@ -129,6 +130,7 @@ impl Lab {
                     Object::Link(l) => (Some(l.describe(&self.names)), Some(l.len() as u64)),
                     Object::Socket(s) => (Some(s.describe()), None),
                     Object::RpcPort(p) => (Some(p.describe()), None),
+                    Object::Win(w) => (Some(w.describe()), Some(w.waiting())),
                 };
                 let (real, real_count) = match spec.kind {
                     ObjectKind::Ring => {
@@ -177,6 +179,11 @@ impl Lab {
                             "modelled only: RPC is a protocol of libraries, with no system call"
                                 .into(),
                         ),
+                        None,
+                    ),
+                    // Modelled only: Linux has nothing of the Windows family to look at.
+                    ObjectKind::Win(_) => (
+                        Some("modelled only (Windows NT): Linux has no such object".into()),
                         None,
                     ),
                     // Opening a FIFO to measure it could complete someone's open: not then.

@@ -498,6 +498,7 @@ fn objects_text(k: &Kernel) -> String {
             crate::kernel::ipc::ObjectKind::UdpSocket => "UDP socket",
             crate::kernel::ipc::ObjectKind::UnixSocket => "Unix socket",
             crate::kernel::ipc::ObjectKind::RpcPort => "RPC port",
+            crate::kernel::ipc::ObjectKind::Win(k) => k.name(),
         };
         match object {
             Object::Absent => {}
@@ -527,6 +528,7 @@ fn objects_text(k: &Kernel) -> String {
             Object::Socket(so) => {
                 s.push_str(&format!("  {kind} {}: {}\n", spec.name, so.describe()));
             }
+            Object::Win(w) => s.push_str(&format!("  {kind} {}: {}\n", spec.name, w.describe())),
         }
     }
     s

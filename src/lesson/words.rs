@@ -288,6 +288,7 @@ pub fn object_fill(kernel: &Kernel, name: &str) -> Option<(u64, u64)> {
         }
         Object::Link(l) => Some((l.len() as u64, u64::MAX)),
         Object::RpcPort(p) => Some((p.requests.len() as u64, u64::MAX)),
+        Object::Win(w) => Some((w.waiting(), u64::MAX)),
         Object::Socket(s) => {
             let waiting = if s.transport.is_stream() {
                 s.backlog.len()

@@ -194,6 +194,7 @@ fn stuck(kernel: &crate::kernel::Kernel) -> Vec<Stuck> {
                 Some(crate::kernel::WaitOn::Recv { .. }) => "data on a socket".into(),
                 Some(crate::kernel::WaitOn::RpcRequest { .. }) => "an RPC request".into(),
                 Some(crate::kernel::WaitOn::RpcReply { .. }) => "the reply to its RPC".into(),
+                Some(crate::kernel::WaitOn::Win(w)) => w.stuck().into(),
                 None => "memory or the CPU".into(),
             },
         })

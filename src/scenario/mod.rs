@@ -12,6 +12,8 @@ mod objects;
 mod processes;
 pub mod steps;
 mod validate;
+mod win_checks;
+pub mod win_steps;
 
 use crate::kernel::Kernel;
 use crate::kernel::config::KernelConfig;

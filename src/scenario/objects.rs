@@ -42,6 +42,10 @@ impl Declared {
                     RawStep::Mailbox(w, _) => (w, ObjectKind::Mailbox, None),
                     RawStep::Listen(w, t) => (w, ObjectKind::socket(*t), None),
                     RawStep::RpcServer(w, _) => (w, ObjectKind::RpcPort, None),
+                    RawStep::Win(_) => match step.win_made() {
+                        Some((w, kind)) => (w, kind, None),
+                        None => continue,
+                    },
                     _ => continue,
                 };
                 if let Some(d) = drafts
@@ -101,7 +105,8 @@ impl Declared {
                         }
                         // A ring is attached by every user; a server may listen again
                         // after closing its socket.
-                        if kind != ObjectKind::Ring && kind.transport().is_none() {
+                        let many = matches!(kind, ObjectKind::Win(k) if k.made_by_many());
+                        if kind != ObjectKind::Ring && kind.transport().is_none() && !many {
                             return Err(c.error(word.span.clone(), format!("{} {} is made twice (first on line {line})", kind_name(kind), word.text), "each pipe and FIFO is made by one step; processes forked afterwards share it"));
                         }
                         if *first_slots != slots {
@@ -320,6 +325,7 @@ fn kind_name(kind: ObjectKind) -> &'static str {
         ObjectKind::UdpSocket => "UDP socket",
         ObjectKind::UnixSocket => "Unix socket",
         ObjectKind::RpcPort => "RPC port",
+        ObjectKind::Win(k) => k.name(),
     }
 }
 
@@ -332,5 +338,6 @@ fn maker(kind: ObjectKind) -> &'static str {
         ObjectKind::Link => "send",
         ObjectKind::TcpSocket | ObjectKind::UdpSocket | ObjectKind::UnixSocket => "listen",
         ObjectKind::RpcPort => "rpc-server",
+        ObjectKind::Win(k) => k.maker(),
     }
 }

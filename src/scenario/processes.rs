@@ -155,6 +155,7 @@ pub(super) fn processes(
         };
         drafts.push(Draft { entry, steps });
     }
+    super::win_checks::check_created(c, &drafts, &index)?;
     check_forks(c, &drafts, &index)?;
     let objects = Declared::collect(c, &drafts)?;
     let mut specs = Vec::new();
@@ -262,7 +263,9 @@ fn check_forks(c: &Checker, drafts: &[Draft], index: &HashMap<&str, SpecIndex>) 
     let mut forked_at: Vec<Option<Range<usize>>> = vec![None; drafts.len()];
     for (i, draft) in drafts.iter().enumerate() {
         for (step, _) in &draft.steps {
-            let RawStep::Fork(child) = step else { continue };
+            let Some(child) = step.child_made() else {
+                continue;
+            };
             let k = lookup(c, child, index)?;
             let entry = drafts[k as usize].entry.get_ref();
             match &entry.forked_by {
@@ -630,6 +633,7 @@ fn resolve_steps(
                 object: objects.socket(c, name)?.0,
                 max: *max,
             },
+            RawStep::Win(w) => super::win_checks::resolve(c, w, objects, index, drafts)?,
             _ => unreachable!("simple steps are handled above"),
         };
         out.push(step);

@@ -72,6 +72,8 @@ pub enum RawStep {
     RpcReply(Word),
     /// `rpc-call PORT PROCEDURE [ARGS...] [lost-reply]`
     RpcCall(Word, Procedure, Vec<i32>, bool),
+    /// A step of the Windows family, named after its Win32 function.
+    Win(super::win_steps::WinRaw),
 }
 
 /// A word of a step and where it is in the file.
@@ -201,9 +203,14 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
             span,
         ));
     };
+    let rest = list.get(1..).unwrap_or_default();
+    if let Some(step) = super::win_steps::parse(&keyword, rest, &at, at(kw_at, keyword.len())) {
+        return step;
+    }
     let usage = USAGE.iter().find(|(k, _)| *k == keyword).map(|(_, u)| *u);
     let Some(usage) = usage else {
-        let names: Vec<&str> = USAGE.iter().map(|(k, _)| *k).collect();
+        let all = USAGE.iter().chain(&super::win_steps::USAGE);
+        let names: Vec<&str> = all.map(|(k, _)| *k).collect();
         return Err(error(
             format!("unknown step `{keyword}`"),
             Some(super::error::one_of_hint(&keyword, &names)),
@@ -512,7 +519,7 @@ fn check_end(word: &Word, usage: &str) -> std::result::Result<(), (String, Strin
     }
 }
 
-fn count_words(min: usize, max: usize) -> String {
+pub(super) fn count_words(min: usize, max: usize) -> String {
     let n = |k: usize| match k {
         0 => "no arguments".to_string(),
         1 => "1 argument".to_string(),

@@ -4,6 +4,7 @@
 
 pub mod bin;
 pub mod calls;
+pub mod windows;
 
 use proclab::report::gantt::{Kind, Segment};
 use proclab::report::recorder::ProcessRow;

@@ -1,7 +1,8 @@
 //! The queues: what each CPU is doing, the job queue, the ready queue in the order the policy
 //! would run it (by level under MLFQ), the swap queue, each device's queue, and each mailbox's
 //! (or link's) messages with the processes waiting to send and to receive, and each socket's
-//! backlog and the processes waiting to accept and to receive on it, and each RPC port's.
+//! backlog and the processes waiting to accept and to receive on it, each RPC port's, and the
+//! same for the Windows family's pipes and mailslots.
 
 use super::section;
 use crate::kernel::cpu::Activity;
@@ -26,6 +27,12 @@ pub fn height(kernel: &Kernel) -> u16 {
         + kernel.devices().len() as u16
         + message_queues(kernel).len() as u16
         + object_lines(kernel).len() as u16
+        + windows_lines(kernel).len() as u16
+}
+
+/// The queues of the Windows family's pipes and mailslots, one a line as for sockets.
+fn windows_lines(kernel: &Kernel) -> Vec<(String, String, Vec<Pid>)> {
+    crate::kernel::narration_windows::queue_lines(kernel.workload().objects(), kernel.objects())
 }
 
 /// A line for each queue of each socket or RPC port that has someone in it — a socket's
@@ -229,7 +236,10 @@ pub fn render(frame: &mut Frame, area: Rect, replay: &Replay, lit: bool, theme: 
         }
         lines.push(Line::from(spans));
     }
-    for (name, what, pids) in object_lines(kernel) {
+    for (name, what, pids) in object_lines(kernel)
+        .into_iter()
+        .chain(windows_lines(kernel))
+    {
         let mut spans = vec![label(name), Span::raw(what)];
         if !pids.is_empty() {
             spans.push(list(pids));

@@ -349,3 +349,16 @@ fn the_measured_pane_says_what_comes_before_and_after_a_failure() {
     );
     assert!(failed.lines().all(|l| l.chars().count() <= 60), "{failed}");
 }
+
+#[test]
+fn windows_pipes_show_their_queues() {
+    // Step to the moment c3 waits in WaitNamedPipe while both instances are busy.
+    let mut a = app(120, 40);
+    open(&mut a, "ipc/win-named-pipe-instances");
+    for _ in 0..5 {
+        update(&mut a, Action::Next);
+    }
+    let shown = screen(&a);
+    assert!(shown.contains("WaitNamedPipe"), "{shown}");
+    insta::assert_snapshot!(shown);
+}

@@ -153,7 +153,7 @@ impl Request {
     /// if they are not a request.
     pub fn unmarshal(bytes: &[u8]) -> Option<(u32, Procedure, Vec<i32>)> {
         let word = |i: usize| -> Option<[u8; 4]> { bytes.get(4 * i..4 * i + 4)?.try_into().ok() };
-        if bytes.len() % 4 != 0 || bytes.len() < 8 {
+        if !bytes.len().is_multiple_of(4) || bytes.len() < 8 {
             return None;
         }
         let id = u32::from_be_bytes(word(0)?);

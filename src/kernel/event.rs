@@ -241,6 +241,12 @@ pub enum Reason {
     /// No reply in time, and the client stub gives up (`retries`: after sending it again
     /// and again): the call fails with ETIMEDOUT.
     RpcTimedOut { object: ObjectId, retries: bool },
+    /// Something happened in the life of a shared-memory object.
+    Shm {
+        object: ObjectId,
+        flavour: super::segment::Flavour,
+        life: super::segment::Life,
+    },
 }
 
 /// A change of state.

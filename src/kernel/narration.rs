@@ -126,6 +126,14 @@ impl Reason {
         if let Some(text) = super::narration_ipc::describe(self, names) {
             return text;
         }
+        if let Reason::Shm {
+            object,
+            flavour,
+            life,
+        } = self
+        {
+            return super::narration_shm::life(&names.object(*object), *flavour, life);
+        }
         let p = |pid: Pid| names.process(pid);
         match self.clone() {
             Reason::Arrived => "arrives; enters the job queue".into(),
@@ -502,9 +510,11 @@ impl Call {
             }
             Step::Mkfifo { object: o } => format!("mkfifo({})", object(*o)),
             Step::Open { object: o, end } => format!("open({}, {})", object(*o), end.name()),
-            Step::Shm { object: o, slots } => {
-                format!("shm_open + mmap({}, {slots} slots)", object(*o))
-            }
+            Step::Shm {
+                object: o,
+                slots,
+                flavour,
+            } => format!("{}({}, {slots} slots)", flavour.making_calls(), object(*o)),
             Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
             Step::Consume { object: o } => format!("consume({})", object(*o)),
             Step::Mailbox {
@@ -563,6 +573,11 @@ impl Call {
                 )
             }
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
+            Step::Cleanup {
+                object: o,
+                flavour,
+                act,
+            } => act.call(*flavour, &object(*o)),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::kernel::message::{Capacity, MAX_CAPACITY, MAX_MESSAGE};
 use crate::kernel::rpc::{Procedure, Semantics};
+use crate::kernel::segment::{Cleanup, Flavour};
 use crate::kernel::socket::Transport;
 use std::ops::Range;
 
@@ -42,8 +43,8 @@ pub enum RawStep {
     Mkfifo(Word),
     /// `open NAME read|write`
     Open(Word, Word),
-    /// `shm NAME SLOTS`
-    Shm(Word, u32),
+    /// `shm NAME SLOTS [posix|sysv|windows]`
+    Shm(Word, u32, Flavour),
     /// `produce NAME ITEM`
     Produce(Word, String),
     /// `consume NAME`
@@ -72,6 +73,8 @@ pub enum RawStep {
     RpcReply(Word),
     /// `rpc-call PORT PROCEDURE [ARGS...] [lost-reply]`
     RpcCall(Word, Procedure, Vec<i32>, bool),
+    /// `detach RING`, `unlink RING` or `remove RING`
+    Cleanup(Word, Cleanup),
 }
 
 /// A word of a step and where it is in the file.
@@ -95,7 +98,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 32] = [
+pub const USAGE: [(&str, &str); 35] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -111,7 +114,7 @@ pub const USAGE: [(&str, &str); 32] = [
     ("redirect", "redirect stdin|stdout|stderr PIPE"),
     ("mkfifo", "mkfifo NAME"),
     ("open", "open FIFO read|write"),
-    ("shm", "shm NAME SLOTS"),
+    ("shm", "shm NAME SLOTS [posix|sysv|windows]"),
     ("produce", "produce RING ITEM"),
     ("consume", "consume RING"),
     ("mailbox", "mailbox NAME [CAPACITY|unbounded]"),
@@ -134,6 +137,9 @@ pub const USAGE: [(&str, &str); 32] = [
         "rpc-call",
         "rpc-call PORT add|deposit|balance|time [ARGS...] [lost-reply]",
     ),
+    ("detach", "detach RING"),
+    ("unlink", "unlink RING"),
+    ("remove", "remove RING"),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -457,14 +463,33 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
             };
             Ok(RawStep::Mailbox(word(0), capacity))
         }
-        "read" | "shm" => {
+        "read" => {
             arity(2, 2)?;
-            let n = ticks(1)? as u32;
-            Ok(if keyword == "read" {
-                RawStep::Read(word(0), n.min(MAX_READ))
-            } else {
-                RawStep::Shm(word(0), n)
-            })
+            Ok(RawStep::Read(word(0), (ticks(1)? as u32).min(MAX_READ)))
+        }
+        "shm" => {
+            arity(2, 3)?;
+            let slots = ticks(1)? as u32;
+            let flavour = match args.get(2) {
+                None => Flavour::Posix,
+                Some((o, w)) => Flavour::parse(w).ok_or_else(|| {
+                    error(
+                        format!("`{w}` is not a kind of shared memory"),
+                        Some(format!("say posix, sysv or windows: \"{usage}\"")),
+                        at(*o, w.len()),
+                    )
+                })?,
+            };
+            Ok(RawStep::Shm(word(0), slots, flavour))
+        }
+        "detach" | "unlink" | "remove" => {
+            arity(1, 1)?;
+            let act = match keyword.as_str() {
+                "detach" => Cleanup::Detach,
+                "unlink" => Cleanup::Unlink,
+                _ => Cleanup::Remove,
+            };
+            Ok(RawStep::Cleanup(word(0), act))
         }
         "close" => {
             arity(1, 2)?;
@@ -586,6 +611,31 @@ mod tests {
         assert!(matches!(ok("connect d"), RawStep::Connect(_)));
         assert!(matches!(ok("recv d"), RawStep::Recv(_, 1024)));
         assert!(matches!(ok("recv d 5"), RawStep::Recv(_, 5)));
+        assert!(matches!(ok("shm buf 4"), RawStep::Shm(w, 4, Flavour::Posix) if w.text == "buf"));
+        assert!(matches!(
+            ok("shm buf 4 sysv"),
+            RawStep::Shm(_, 4, Flavour::SystemV)
+        ));
+        assert!(matches!(
+            ok("shm buf 4 windows"),
+            RawStep::Shm(_, 4, Flavour::Windows)
+        ));
+        assert!(matches!(
+            ok("detach buf"),
+            RawStep::Cleanup(_, Cleanup::Detach)
+        ));
+        assert!(matches!(
+            ok("unlink buf"),
+            RawStep::Cleanup(_, Cleanup::Unlink)
+        ));
+        assert!(matches!(
+            ok("remove buf"),
+            RawStep::Cleanup(_, Cleanup::Remove)
+        ));
+        let e = err("shm buf 4 win32");
+        assert_eq!(e.message, "`win32` is not a kind of shared memory");
+        assert!(e.hint.unwrap().contains("posix, sysv or windows"));
+        assert_eq!(err("detach").message, "`detach` takes 1 argument");
     }
 
     #[test]

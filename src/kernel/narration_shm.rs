@@ -48,6 +48,7 @@ pub(super) fn life(name: &str, flavour: Flavour, life: &Life) -> String {
             _,
             Life::Detached {
                 views: n,
+                handles,
                 named,
                 exiting,
             },
@@ -70,7 +71,11 @@ pub(super) fn life(name: &str, flavour: Flavour, life: &Life) -> String {
                     (ipcs -m lists it) until shmctl(IPC_RMID)"
                     .to_string(),
                 (Flavour::SystemV, n, _) => format!(": nattch {n}"),
-                (Flavour::Windows, n, _) => format!(": {} left", plural(n, "view", "views")),
+                (Flavour::Windows, n, _) => format!(
+                    ": {} and {} left",
+                    plural(handles, "handle", "handles"),
+                    plural(n, "view", "views")
+                ),
                 (Flavour::Posix, n, _) => format!(": {} left", views(n)),
             };
             format!("{what}{left}")

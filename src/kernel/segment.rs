@@ -336,6 +336,8 @@ pub enum Life {
     Detached {
         /// Mappings left.
         views: u32,
+        /// Descriptors or handles left.
+        handles: u32,
         /// Whether the name still finds the object.
         named: bool,
         /// The process is ending: the kernel unmaps everything it had.

@@ -241,6 +241,7 @@ impl Kernel {
                 take_one(&mut s.views, pid);
                 Life::Detached {
                     views: s.views.len() as u32,
+                    handles: s.handles.len() as u32,
                     named: s.named,
                     exiting: false,
                 }
@@ -313,6 +314,7 @@ impl Kernel {
                 let life = if s.views.len() < views {
                     Life::Detached {
                         views: s.views.len() as u32,
+                        handles: s.handles.len() as u32,
                         named: s.named,
                         exiting: true,
                     }

@@ -92,6 +92,23 @@ impl Lab {
             }
             let name = self.names.object(object as u32);
             let model = m.segments.last();
+            if let (Some(s), Some(key)) = (
+                model,
+                names::sysv_key(self.twins.me.as_raw(), object as u32),
+            ) {
+                out.push(Finding {
+                    time,
+                    kind: FindingKind::Note,
+                    process: None,
+                    text: format!(
+                        "System V segment {name}: the real one has key 0x{key:08x}, made from the \
+                         helper's pid so that no two runs share a segment, and the shmid the \
+                         kernel chose ({id}); the model's key 0x{:08x} comes from the name, and \
+                         it numbers segments from 0 ({})",
+                        m.key, s.id
+                    ),
+                });
+            }
             let text = match (model, sysv::by_id(id)) {
                 (None, None) => continue,
                 (Some(_), None) => "the model still has it, Linux has destroyed it".to_string(),

@@ -97,10 +97,13 @@ pub(super) fn life(name: &str, flavour: Flavour, life: &Life) -> String {
         (_, Life::NameRemoved { views: 0 }) => {
             format!("shm_unlink removes the name /{name} from /dev/shm, and nothing has it mapped")
         }
+        (_, Life::NameRemoved { views: 1 }) => format!(
+            "shm_unlink removes the name /{name} from /dev/shm: nobody can open it any more, \
+             and its memory is freed when its last mapping goes"
+        ),
         (_, Life::NameRemoved { views: n }) => format!(
             "shm_unlink removes the name /{name} from /dev/shm: nobody can open it any more, \
-             and its memory is freed when the last of its {} goes",
-            views(n)
+             and its memory is freed when the last of its {n} mappings goes"
         ),
         (Flavour::Posix, Life::Gone) => {
             format!("nothing refers to /{name} any more: its memory is freed")

@@ -1,7 +1,7 @@
 //! The sentences for the life of a shared-memory object, flavour by flavour: what each call
 //! did to it, and — the point of comparing the three — whose duty its removal is.
 
-use super::segment::{Flavour, Life, model_key};
+use super::segment::{Flavour, Life, Unmapped, model_key};
 
 fn plural(n: u32, one: &str, many: &str) -> String {
     if n == 1 {
@@ -50,16 +50,29 @@ pub(super) fn life(name: &str, flavour: Flavour, life: &Life) -> String {
                 views: n,
                 handles,
                 named,
-                exiting,
+                by,
             },
         ) => {
-            let what = match (flavour, exiting) {
-                (Flavour::Posix, false) => format!("munmap unmaps /{name}"),
-                (Flavour::SystemV, false) => format!("shmdt detaches the segment {name}"),
-                (Flavour::Windows, false) => format!("UnmapViewOfFile unmaps the view of {name}"),
-                (Flavour::Posix, true) => format!("its end unmaps /{name}"),
-                (Flavour::SystemV, true) => format!("its end detaches the segment {name}"),
-                (Flavour::Windows, true) => {
+            let what = match (flavour, by) {
+                (Flavour::Posix, Unmapped::Detach) => format!("munmap unmaps /{name}"),
+                (Flavour::SystemV, Unmapped::Detach) => {
+                    format!("shmdt detaches the segment {name}")
+                }
+                (Flavour::Windows, Unmapped::Detach) => {
+                    format!("UnmapViewOfFile unmaps the view of {name}")
+                }
+                (Flavour::Posix, Unmapped::Exec) => format!(
+                    "exec starts the new program without /{name}: unmapped, and its descriptor \
+                     closed (shm_open makes it close-on-exec)"
+                ),
+                (_, Unmapped::Exec) => {
+                    format!("exec starts the new program without {name}: unmapped")
+                }
+                (Flavour::Posix, Unmapped::End) => format!("its end unmaps /{name}"),
+                (Flavour::SystemV, Unmapped::End) => {
+                    format!("its end detaches the segment {name}")
+                }
+                (Flavour::Windows, Unmapped::End) => {
                     format!("its end closes its handles and unmaps its views of {name}")
                 }
             };

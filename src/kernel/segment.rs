@@ -317,6 +317,18 @@ impl SharedMemory {
     }
 }
 
+/// What took a mapping away.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unmapped {
+    /// The process's own `detach`.
+    Detach,
+    /// `exec`: the new program starts with none of the old memory.
+    Exec,
+    /// The process ended, and the kernel unmapped everything it had.
+    End,
+}
+
 /// What happened in the life of a shared-memory object, told as a note after the call (or
 /// the exit) that made it happen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -332,7 +344,7 @@ pub enum Life {
         /// Mappings after this one.
         views: u32,
     },
-    /// A mapping went (`detach`, or the process ended: `exiting`).
+    /// A mapping went.
     Detached {
         /// Mappings left.
         views: u32,
@@ -340,8 +352,8 @@ pub enum Life {
         handles: u32,
         /// Whether the name still finds the object.
         named: bool,
-        /// The process is ending: the kernel unmaps everything it had.
-        exiting: bool,
+        /// What unmapped it.
+        by: Unmapped,
     },
     /// A descriptor or handle was closed (`close`, or at exit).
     Closed {

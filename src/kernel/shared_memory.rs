@@ -11,7 +11,7 @@ use super::files::Open;
 use super::ids::Pid;
 use super::ipc::{Object, Ring};
 use super::program::{ObjectId, Step};
-use super::segment::{Cleanup, Flavour, Life, SharedMemory, model_key};
+use super::segment::{Cleanup, Flavour, Life, SharedMemory, Unmapped, model_key};
 use super::state::WaitOn;
 use super::syscalls::{After, Flow};
 use std::sync::Arc;
@@ -243,7 +243,7 @@ impl Kernel {
                     views: s.views.len() as u32,
                     handles: s.handles.len() as u32,
                     named: s.named,
-                    exiting: false,
+                    by: Unmapped::Detach,
                 }
             }
             Cleanup::Close => {
@@ -316,7 +316,11 @@ impl Kernel {
                         views: s.views.len() as u32,
                         handles: s.handles.len() as u32,
                         named: s.named,
-                        exiting: true,
+                        by: if exiting {
+                            Unmapped::End
+                        } else {
+                            Unmapped::Exec
+                        },
                     }
                 } else if s.handles.len() < handles {
                     Life::Closed {

@@ -193,7 +193,10 @@ fn a_windows_mapping_goes_at_its_last_close_handle_and_its_items_with_it() {
             "t=0 writer: the last handle and view of m are gone: Windows destroys the file mapping object, and its name with it",
         ]
     );
-    assert!(l[4].starts_with("t=3 reader: CreateFileMapping creates"), "{l:#?}");
+    assert!(
+        l[4].starts_with("t=3 reader: CreateFileMapping creates"),
+        "{l:#?}"
+    );
     assert_eq!(
         fate(&r),
         (

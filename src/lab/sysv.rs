@@ -81,13 +81,23 @@ pub fn by_id(shmid: i32) -> Option<Segment> {
     segments().into_iter().find(|s| s.shmid == shmid)
 }
 
-/// Whether `pid` is a live proclab (a helper or a twin: both run the proclab binary).
+/// Whether `pid` is a live proclab (a helper or a twin: both run the proclab binary). A
+/// zombie is not: the twins of a killed helper may wait unreaped under an init that does not
+/// reap.
 fn is_live_proclab(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "proclab")
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+        return false;
+    };
+    let state = stat[close + 1..].split_whitespace().next().unwrap_or("");
+    &stat[open + 1..close] == "proclab" && !matches!(state, "Z" | "X")
 }
 
-/// Removes the segment a dead run made under `key`: only if it belongs to this user and no
-/// live proclab made it, so that a segment of anyone else is never touched.
+/// Removes the segment a dead run made under `key`: only if it belongs to this user and is
+/// no live proclab's (nothing attached, or its creator gone), so that a segment of anyone
+/// else is never touched.
 pub fn remove_stale(key: i32) -> bool {
     let Ok(shmid) = sys::shm_get(key, 0, false) else {
         return false;
@@ -96,7 +106,7 @@ pub fn remove_stale(key: i32) -> bool {
         Ok(stat)
             if stat.key == key
                 && stat.uid == nix::unistd::geteuid().as_raw()
-                && !is_live_proclab(stat.cpid) =>
+                && (stat.nattch == 0 || !is_live_proclab(stat.cpid)) =>
         {
             sys::shm_remove(shmid).is_ok()
         }

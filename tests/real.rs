@@ -7,7 +7,7 @@
 mod common;
 use common::lab::*;
 use serde_json::Value;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A scenario file of its own in the temporary directory.

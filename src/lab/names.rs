@@ -126,14 +126,18 @@ pub fn record_sysv(dir: &Path, key: i32) -> io::Result<()> {
     file.sync_data()
 }
 
-/// Removes the System V segments a dead run's directory lists.
-fn remove_listed_segments(dir: &Path) {
+/// Removes the System V segments a dead run's directory lists; false if one could not be
+/// removed yet (its twins still dying), so that the list is kept for the next sweep.
+fn remove_listed_segments(dir: &Path) -> bool {
     let Ok(list) = std::fs::read_to_string(dir.join(SYSV_LIST)) else {
-        return;
+        return true;
     };
+    let mut all = true;
     for key in list.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
-        super::sysv::remove_stale(key);
+        // Every key is tried, whatever became of the others.
+        all &= super::sysv::remove_stale(key);
     }
+    all
 }
 
 /// The file that shows a ring's shared memory.
@@ -187,7 +191,9 @@ pub fn sweep_stale() -> Vec<PathBuf> {
             let path = entry.path();
             let gone = if path.is_dir() {
                 unlink_listed_mqs(&path);
-                remove_listed_segments(&path);
+                if !remove_listed_segments(&path) {
+                    continue;
+                }
                 std::fs::remove_dir_all(&path)
             } else {
                 std::fs::remove_file(&path)

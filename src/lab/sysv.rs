@@ -97,10 +97,12 @@ fn is_live_proclab(pid: i32) -> bool {
 
 /// Removes the segment a dead run made under `key`: only if it belongs to this user and is
 /// no live proclab's (nothing attached, or its creator gone), so that a segment of anyone
-/// else is never touched.
+/// else is never touched. True once no segment has the key.
 pub fn remove_stale(key: i32) -> bool {
-    let Ok(shmid) = sys::shm_get(key, 0, false) else {
-        return false;
+    let shmid = match sys::shm_get(key, 0, false) {
+        Ok(id) => id,
+        Err(nix::errno::Errno::ENOENT) => return true,
+        Err(_) => return false,
     };
     match sys::shm_stat(shmid) {
         Ok(stat)

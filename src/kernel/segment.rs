@@ -26,6 +26,7 @@ pub enum Flavour {
     #[default]
     Posix,
     /// System V shared memory: `shmget`, `shmat`; `shmdt`, `shmctl(IPC_RMID)`.
+    #[serde(rename = "sysv")]
     SystemV,
     /// A Windows file mapping backed by the paging file: `CreateFileMapping`,
     /// `MapViewOfFile`; `UnmapViewOfFile`, `CloseHandle`.

@@ -36,6 +36,35 @@ fn fate(r: &proclab::report::Report) -> (bool, String) {
     (f.left_behind, f.text.clone())
 }
 
+#[test]
+fn the_steps_parse_with_their_flavour_and_a_misspelt_one_is_refused() {
+    use proclab::kernel::segment::Cleanup;
+    use proclab::scenario::steps::{RawStep, parse};
+    let ok = |text: &str| parse(text, 0..text.len() + 2, true).expect("parses");
+    assert!(matches!(ok("shm buf 4"), RawStep::Shm(w, 4, Flavour::Posix) if w.text == "buf"));
+    assert!(matches!(
+        ok("shm buf 4 sysv"),
+        RawStep::Shm(_, 4, Flavour::SystemV)
+    ));
+    assert!(matches!(
+        ok("shm buf 4 windows"),
+        RawStep::Shm(_, 4, Flavour::Windows)
+    ));
+    for (text, act) in [
+        ("detach buf", Cleanup::Detach),
+        ("unlink buf", Cleanup::Unlink),
+        ("remove buf", Cleanup::Remove),
+    ] {
+        assert!(matches!(ok(text), RawStep::Cleanup(w, a) if a == act && w.text == "buf"));
+    }
+    let e = parse("shm buf 4 win32", 0..17, true).unwrap_err();
+    assert_eq!(e.message, "`win32` is not a kind of shared memory");
+    assert_eq!(e.span, 11..16, "the flavour is underlined");
+    assert!(e.hint.unwrap().contains("posix, sysv or windows"));
+    let e = parse("detach", 0..8, true).unwrap_err();
+    assert_eq!(e.message, "`detach` takes 1 argument");
+}
+
 const FCFS: &str = "title = \"t\"\n[kernel]\nscheduler = \"fcfs\"\n";
 
 #[test]

@@ -126,14 +126,6 @@ impl Reason {
         if let Some(text) = super::narration_ipc::describe(self, names) {
             return text;
         }
-        if let Reason::Shm {
-            object,
-            flavour,
-            life,
-        } = self
-        {
-            return super::narration_shm::life(&names.object(*object), *flavour, life);
-        }
         let p = |pid: Pid| names.process(pid);
         match self.clone() {
             Reason::Arrived => "arrives; enters the job queue".into(),

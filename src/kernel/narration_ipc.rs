@@ -1,5 +1,6 @@
-//! The sentences for what sockets and remote procedure calls do, apart from the rest of the
-//! narration so that each file stays readable.
+//! The sentences for what sockets, remote procedure calls and shared-memory objects do
+//! (the last told by `narration_shm`), apart from the rest of the narration so that each file
+//! stays readable.
 
 use super::event::Reason;
 use super::ids::Pid;
@@ -135,6 +136,11 @@ pub(super) fn describe(reason: &Reason, names: &dyn Names) -> Option<String> {
                  call fails (ETIMEDOUT), and the client can't tell whether it ran",
             names.object(object)
         ),
+        Reason::Shm {
+            object,
+            flavour,
+            life,
+        } => super::narration_shm::life(&names.object(object), flavour, &life),
         _ => return None,
     })
 }

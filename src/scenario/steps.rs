@@ -611,31 +611,6 @@ mod tests {
         assert!(matches!(ok("connect d"), RawStep::Connect(_)));
         assert!(matches!(ok("recv d"), RawStep::Recv(_, 1024)));
         assert!(matches!(ok("recv d 5"), RawStep::Recv(_, 5)));
-        assert!(matches!(ok("shm buf 4"), RawStep::Shm(w, 4, Flavour::Posix) if w.text == "buf"));
-        assert!(matches!(
-            ok("shm buf 4 sysv"),
-            RawStep::Shm(_, 4, Flavour::SystemV)
-        ));
-        assert!(matches!(
-            ok("shm buf 4 windows"),
-            RawStep::Shm(_, 4, Flavour::Windows)
-        ));
-        assert!(matches!(
-            ok("detach buf"),
-            RawStep::Cleanup(_, Cleanup::Detach)
-        ));
-        assert!(matches!(
-            ok("unlink buf"),
-            RawStep::Cleanup(_, Cleanup::Unlink)
-        ));
-        assert!(matches!(
-            ok("remove buf"),
-            RawStep::Cleanup(_, Cleanup::Remove)
-        ));
-        let e = err("shm buf 4 win32");
-        assert_eq!(e.message, "`win32` is not a kind of shared memory");
-        assert!(e.hint.unwrap().contains("posix, sysv or windows"));
-        assert_eq!(err("detach").message, "`detach` takes 1 argument");
     }
 
     #[test]

@@ -164,6 +164,7 @@ impl Step {
             Step::RpcReply { .. } => "rpc-reply",
             Step::RpcCall { .. } => "rpc-call",
             Step::Win(w) => w.keyword(),
+            Step::Cleanup { act, .. } => act.word(),
         }
     }
 }

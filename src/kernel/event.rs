@@ -243,6 +243,12 @@ pub enum Reason {
     RpcTimedOut { object: ObjectId, retries: bool },
     /// Something of the Windows family.
     Win(super::win_reason::WinReason),
+    /// Something happened in the life of a shared-memory object.
+    Shm {
+        object: ObjectId,
+        flavour: super::segment::Flavour,
+        life: super::segment::Life,
+    },
 }
 
 /// A change of state.

@@ -7,6 +7,7 @@ use super::ids::Pid;
 use super::message::{Link, Mailbox};
 use super::program::{End, ObjectId};
 use super::rpc::Port;
+use super::segment::SharedMemory;
 use super::socket::{Socket, Transport};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -193,8 +194,8 @@ pub enum Object {
     Absent,
     /// A pipe or FIFO.
     Channel(Channel),
-    /// A shared-memory ring.
-    Ring(Ring),
+    /// A shared-memory ring, and the objects made under its name.
+    Ring(SharedMemory),
     /// A mailbox.
     Mailbox(Mailbox),
     /// A link between two processes.

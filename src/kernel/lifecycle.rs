@@ -181,6 +181,7 @@ impl Kernel {
             dropped,
         };
         self.note(pid, reason, sink);
+        self.shm_release(pid, false, sink);
     }
 
     /// `wait`: reaps a zombie child at once if there is one, returns at once if there is no

@@ -508,9 +508,11 @@ impl Call {
             }
             Step::Mkfifo { object: o } => format!("mkfifo({})", object(*o)),
             Step::Open { object: o, end } => format!("open({}, {})", object(*o), end.name()),
-            Step::Shm { object: o, slots } => {
-                format!("shm_open + mmap({}, {slots} slots)", object(*o))
-            }
+            Step::Shm {
+                object: o,
+                slots,
+                flavour,
+            } => format!("{}({}, {slots} slots)", flavour.making_calls(), object(*o)),
             Step::Produce { object: o, item } => format!("produce({}, {item:?})", object(*o)),
             Step::Consume { object: o } => format!("consume({})", object(*o)),
             Step::Mailbox {
@@ -570,6 +572,11 @@ impl Call {
             }
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => "(no system call)".into(),
             Step::Win(w) => super::narration_windows::call_text(w, names),
+            Step::Cleanup {
+                object: o,
+                flavour,
+                act,
+            } => act.call(*flavour, &object(*o)),
         }
     }
 }

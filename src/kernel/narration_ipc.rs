@@ -1,5 +1,6 @@
-//! The sentences for what sockets and remote procedure calls do, apart from the rest of the
-//! narration so that each file stays readable.
+//! The sentences for what sockets, remote procedure calls and shared-memory objects do
+//! (the last told by `narration_shm`), apart from the rest of the narration so that each file
+//! stays readable.
 
 use super::event::Reason;
 use super::ids::Pid;
@@ -136,6 +137,11 @@ pub(super) fn describe(reason: &Reason, names: &dyn Names) -> Option<String> {
             names.object(object)
         ),
         Reason::Win(w) => super::narration_windows::describe(&w, names),
+        Reason::Shm {
+            object,
+            flavour,
+            life,
+        } => super::narration_shm::life(&names.object(object), flavour, &life),
         _ => return None,
     })
 }

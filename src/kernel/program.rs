@@ -3,6 +3,7 @@
 use super::ids::{DeviceId, Tick};
 use super::message::Capacity;
 use super::rpc::{Procedure, Semantics};
+use super::segment::{Cleanup, Flavour};
 use super::socket::Transport;
 use serde::Serialize;
 use std::fmt;
@@ -279,6 +280,8 @@ pub enum Step {
         object: ObjectId,
         /// Its size in slots (it holds at most `slots - 1` items).
         slots: u32,
+        /// POSIX, System V or Windows shared memory.
+        flavour: Flavour,
     },
     /// Put an item into a shared ring; waits while the ring is full.
     Produce {
@@ -384,6 +387,15 @@ pub enum Step {
     },
     /// A call of the Windows family (modelled on Windows NT).
     Win(super::win::WinStep),
+    /// Let go of a ring's shared memory: unmap it, close it, or remove its name.
+    Cleanup {
+        /// The ring.
+        object: ObjectId,
+        /// Its flavour, which names the call.
+        flavour: Flavour,
+        /// What to let go of.
+        act: Cleanup,
+    },
 }
 
 impl Step {
@@ -405,6 +417,7 @@ impl Step {
                 | Step::Listen { .. }
                 | Step::Connect { .. }
                 | Step::RpcServer { .. }
+                | Step::Cleanup { .. }
         ) || matches!(self, Step::Win(w) if w.is_instant())
     }
 
@@ -552,7 +565,16 @@ impl Step {
             }
             Step::Mkfifo { object: o } => format!("mkfifo {}", object(*o)),
             Step::Open { object: o, end } => format!("open {} {}", object(*o), end.name()),
-            Step::Shm { object: o, slots } => format!("shm {} {slots}", object(*o)),
+            Step::Shm {
+                object: o,
+                slots,
+                flavour: Flavour::Posix,
+            } => format!("shm {} {slots}", object(*o)),
+            Step::Shm {
+                object: o,
+                slots,
+                flavour,
+            } => format!("shm {} {slots} {}", object(*o), flavour.word()),
             Step::Produce { object: o, item } => format!("produce {} {item:?}", object(*o)),
             Step::Consume { object: o } => format!("consume {}", object(*o)),
             Step::Mailbox {
@@ -600,6 +622,7 @@ impl Step {
                 text
             }
             Step::Win(w) => w.describe(process, object),
+            Step::Cleanup { object: o, act, .. } => format!("{} {}", act.word(), object(*o)),
         }
     }
 }

@@ -16,6 +16,8 @@ use super::state::WaitOn;
 use std::sync::Arc;
 
 /// How a system call went in the model.
+// A Flow lives for one call, on the stack; boxing `After` would cost an allocation per call.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Flow {
     /// It returned; the process goes on with its next step.
     Returned,
@@ -92,6 +94,13 @@ impl Kernel {
         if let Step::Win(_) = step {
             return self.win_call(pid, step, sink);
         }
+        if let Step::Shm { .. }
+        | Step::Produce { .. }
+        | Step::Consume { .. }
+        | Step::Cleanup { .. } = step
+        {
+            return self.shm_call(pid, step, sink);
+        }
         let (result, after) = match *step {
             Step::Pipe { object } => (Some(self.pipe(pid, object)), After::Nothing),
             Step::Mkfifo { object } => match self.objects[object as usize] {
@@ -101,7 +110,6 @@ impl Kernel {
                 }
                 _ => (Some(CallResult::err(Errno::EEXIST)), After::Nothing),
             },
-            Step::Shm { object, slots } => (Some(self.shm(pid, object, slots)), After::Nothing),
             Step::Close { object, end } => match self.table[pid].files.named(object, end) {
                 Some(fd) => {
                     let open = self.table[pid].files.close(fd);
@@ -135,11 +143,6 @@ impl Kernel {
                 }
             },
             Step::Open { object, end } => self.open(pid, object, end),
-            Step::Produce { object, ref item } => (
-                self.produce(pid, object, item.clone()),
-                After::Consumers(object),
-            ),
-            Step::Consume { object } => (self.consume(pid, object), After::Producers(object)),
             _ => unreachable!("only IPC steps come here"),
         };
         let on = match (step, &result) {
@@ -151,9 +154,7 @@ impl Kernel {
                 object: after.object(),
             }),
             (Step::Open { object, .. }, None) => Some(WaitOn::Open { object: *object }),
-            (_, None) => Some(WaitOn::Ring {
-                object: after.object(),
-            }),
+            (_, None) => unreachable!("only reads, writes and opens block here"),
         };
         let reason = on.map(|on| self.wait_reason(on));
         self.report_call(pid, step, None, result, sink);
@@ -201,14 +202,7 @@ impl Kernel {
                     .map_or(0, |c| c.room(self.config.pipe_capacity as usize) as u32),
             },
             WaitOn::Open { object } => Reason::WaitsToOpen { object },
-            WaitOn::Ring { object } => {
-                let full = match &self.objects[object as usize] {
-                    Object::Ring(r) => r.is_full(),
-                    _ => false,
-                };
-                Reason::WaitsOnRing { object, full }
-            }
-            _ => unreachable!("IPC waits only"),
+            _ => unreachable!("pipe and FIFO waits only"),
         }
     }
 
@@ -499,6 +493,7 @@ impl Kernel {
             }
         }
         self.table[child].files = files;
+        self.shm_inherit(parent, child);
     }
 
     /// An ending process closes all its descriptors and leaves every wait queue.
@@ -510,10 +505,7 @@ impl Kernel {
                     c.writing.retain(|w| w.pid != pid);
                     c.opening.retain(|o| o.0 != pid);
                 }
-                Object::Ring(r) => {
-                    r.producing.retain(|p| p.0 != pid);
-                    r.consuming.retain(|&p| p != pid);
-                }
+                Object::Ring(m) => m.forget_waiter(pid),
                 Object::Socket(s) => s.forget(pid),
                 Object::RpcPort(p) => p.forget(pid),
                 Object::Absent | Object::Mailbox(_) | Object::Link(_) => {}
@@ -521,6 +513,7 @@ impl Kernel {
             }
         }
         self.forget_in_queues(pid);
+        self.shm_release(pid, true, sink);
         for open in self.table[pid].files.close_all() {
             self.released(open, sink);
         }
@@ -551,7 +544,7 @@ impl Kernel {
                 WaitOn::Write { .. } => c.writing.iter().any(|w| w.pid == pid),
                 _ => c.opening.iter().any(|o| o.0 == pid),
             },
-            Object::Ring(r) => r.producing.iter().any(|p| p.0 == pid) || r.consuming.contains(&pid),
+            Object::Ring(m) => m.waits(pid),
             Object::Absent
             | Object::Mailbox(_)
             | Object::Link(_)

@@ -111,6 +111,11 @@ pub fn call(
     }
     match step {
         Step::Fork { .. } => (real.ret <= 0).then(|| format!("fork returned {}", real.ret)),
+        // A shmid is the kernel's own number: the model numbers its segments from 0.
+        Step::Shm {
+            flavour: crate::kernel::segment::Flavour::SystemV,
+            ..
+        } => None,
         Step::Exec { .. } => None,
         Step::Wait { .. } => {
             let real_child = real.pid.and_then(real_name);

@@ -41,6 +41,8 @@ pub struct Lab {
     /// The port on 127.0.0.1 each TCP or UDP socket got when it was bound.
     pub(super) ports: HashMap<u32, u16>,
     findings: Findings,
+    /// The real shmid of each System V ring's newest segment.
+    pub(super) shmids: HashMap<u32, i32>,
 }
 
 /// Where the records of this step go while it runs.
@@ -71,6 +73,7 @@ impl Lab {
             labels: HashMap::new(),
             ports: HashMap::new(),
             findings: Findings::default(),
+            shmids: HashMap::new(),
         }
     }
 
@@ -154,6 +157,7 @@ impl Lab {
             self.twins.me.as_raw(),
         ));
         findings.extend(compare::objects(time, &objects, &programs));
+        findings.extend(self.segment_findings(time));
         let findings = self.findings.add(findings);
         let lines = events
             .iter()
@@ -177,7 +181,8 @@ impl Lab {
 
     /// The comparison of the whole run.
     pub fn summary(&self) -> Summary {
-        let (mismatches, notes) = self.findings.split();
+        let (mismatches, mut notes) = self.findings.split();
+        notes.extend(self.leftover_notes());
         Summary {
             steps: self.step,
             agree: mismatches.is_empty(),
@@ -403,6 +408,7 @@ impl Lab {
                     self.twins.reaped_by_parent(pid);
                 }
             }
+            Step::Shm { .. } => self.shm_made(step, outcome),
             _ => {}
         }
     }

@@ -40,11 +40,19 @@ pub mod ring;
 #[cfg(target_os = "linux")]
 pub mod shared_bytes;
 #[cfg(target_os = "linux")]
+mod shm_ops;
+#[cfg(target_os = "linux")]
+mod shm_views;
+#[cfg(target_os = "linux")]
 pub mod sys;
+#[cfg(target_os = "linux")]
+pub mod sysv;
 #[cfg(target_os = "linux")]
 mod teardown;
 #[cfg(target_os = "linux")]
 pub mod twin;
+#[cfg(target_os = "linux")]
+mod twin_shm;
 #[cfg(target_os = "linux")]
 mod twin_sockets;
 #[cfg(target_os = "linux")]

@@ -1,8 +1,9 @@
 //! Where a run's real objects live, and the clean-up of runs that died without cleaning up.
 //! Every object carries the helper's pid in its name: the run's private directory
 //! `$TMPDIR/proclab-PID/` (FIFOs, the control socket, the twins' terminal) and shared memory
-//! `/dev/shm/proclab-PID-NAME`, and message queues `/proclab-PID-mq-NAME` (listed in the
-//! directory). A later run removes those whose owner is no longer alive.
+//! `/dev/shm/proclab-PID-NAME`, message queues `/proclab-PID-mq-NAME` (listed in the
+//! directory), and System V segments, whose keys carry the pid (also listed in the directory).
+//! A later run removes those whose owner is no longer alive.
 
 #![forbid(unsafe_code)]
 
@@ -87,6 +88,58 @@ fn unlink_listed_mqs(dir: &Path) {
     }
 }
 
+/// The file in a run's directory listing the keys of its System V segments, written before
+/// each segment is made: segments have no name to sweep by, and outlive every process.
+const SYSV_LIST: &str = "sysv-segments";
+
+/// Keys of the lab's System V segments have these top bits (then the helper's pid, then the
+/// object's number), so that a run's keys are its own and never `IPC_PRIVATE`.
+const SYSV_TAG: i32 = 0x4000_0000;
+
+/// Linux pids stay below 2²² (`pid_max` at most 4194304).
+const PID_BITS: u32 = 22;
+
+/// The System V key of the ring `object` in the run owned by `pid`; `None` when it does not
+/// fit (a ring numbered 256 or more).
+pub fn sysv_key(pid: i32, object: u32) -> Option<i32> {
+    // Checked before shifting: a larger pid would overflow.
+    if object < 256 && (0..1 << PID_BITS).contains(&pid) {
+        Some(SYSV_TAG | (pid << 8) | object as i32)
+    } else {
+        None
+    }
+}
+
+/// The owner pid of a key made by [`sysv_key`].
+fn sysv_owner(key: i32) -> Option<i32> {
+    (key & !((1 << (PID_BITS + 8)) - 1) == SYSV_TAG).then_some((key >> 8) & ((1 << PID_BITS) - 1))
+}
+
+/// Writes down a System V key before its segment is made.
+pub fn record_sysv(dir: &Path, key: i32) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(SYSV_LIST))?;
+    writeln!(file, "{key}")?;
+    file.sync_data()
+}
+
+/// Removes the System V segments a dead run's directory lists; false if one could not be
+/// removed yet (its twins still dying), so that the list is kept for the next sweep.
+fn remove_listed_segments(dir: &Path) -> bool {
+    let Ok(list) = std::fs::read_to_string(dir.join(SYSV_LIST)) else {
+        return true;
+    };
+    let mut all = true;
+    for key in list.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
+        // Every key is tried, whatever became of the others.
+        all &= super::sysv::remove_stale(key);
+    }
+    all
+}
+
 /// The file that shows a ring's shared memory.
 pub fn shm_file(shm_name: &str) -> PathBuf {
     Path::new(SHM_DIR).join(shm_name.trim_start_matches('/'))
@@ -131,12 +184,16 @@ pub fn sweep_stale() -> Vec<PathBuf> {
             let Some(pid) = name.to_str().and_then(owner) else {
                 continue;
             };
-            if is_live_proclab(pid) {
+            // A run with this very pid is an earlier, dead one: this run has made nothing yet.
+            if is_live_proclab(pid) && pid != std::process::id() as i32 {
                 continue;
             }
             let path = entry.path();
             let gone = if path.is_dir() {
                 unlink_listed_mqs(&path);
+                if !remove_listed_segments(&path) {
+                    continue;
+                }
                 std::fs::remove_dir_all(&path)
             } else {
                 std::fs::remove_file(&path)
@@ -149,7 +206,8 @@ pub fn sweep_stale() -> Vec<PathBuf> {
     removed
 }
 
-/// Every object the run owned by `pid` has left: its directory and shared memory.
+/// Every object the run owned by `pid` has left: its directory and shared memory (a System
+/// V segment is given as the line of `/proc/sysvipc/shm` that lists it, by key and shmid).
 pub fn leftovers(pid: i32) -> Vec<PathBuf> {
     let mut found = Vec::new();
     if run_dir(pid).exists() {
@@ -163,6 +221,19 @@ pub fn leftovers(pid: i32) -> Vec<PathBuf> {
                 .map(|e| e.path()),
         );
     }
+    found.extend(
+        super::sysv::segments()
+            .into_iter()
+            .filter(|s| sysv_owner(s.key) == Some(pid))
+            .map(|s| {
+                PathBuf::from(format!(
+                    "{} (key 0x{:08x}, shmid {})",
+                    super::sysv::PROC_SHM,
+                    s.key,
+                    s.shmid
+                ))
+            }),
+    );
     found
 }
 
@@ -178,5 +249,20 @@ mod tests {
         assert_eq!(owner("other-123"), None);
         assert_eq!(shm_name(7, "ring one"), "/proclab-7-ring_one");
         assert_eq!(owner("proclab-7-ring_one"), Some(7));
+    }
+
+    #[test]
+    fn system_v_keys_carry_their_owner_and_object() {
+        let key = sysv_key(123_456, 3).unwrap();
+        assert_eq!(key, 0x4000_0000 | (123_456 << 8) | 3);
+        assert!(key > 0);
+        assert_eq!(sysv_owner(key), Some(123_456));
+        assert_eq!(
+            sysv_key(4_194_303, 255).map(sysv_owner),
+            Some(Some(4_194_303))
+        );
+        assert_eq!(sysv_key(7, 256), None);
+        assert_eq!(sysv_owner(0x1234_5678), None);
+        assert_eq!(sysv_owner(0), None);
     }
 }

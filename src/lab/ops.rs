@@ -94,27 +94,6 @@ impl Lab {
                     write: *end == End::Write,
                 }
             }
-            Step::Shm { object: o, slots } => {
-                let name = object(o);
-                let shm = names::shm_name(self.twins.me.as_raw(), &name);
-                if !self.twins.shm.contains(&shm) {
-                    self.twins.shm.push(shm.clone());
-                }
-                self.labels.insert(
-                    names::shm_file(&shm).display().to_string(),
-                    format!("{name} (shared ring)"),
-                );
-                Op::Shm {
-                    name,
-                    shm,
-                    slots: *slots,
-                }
-            }
-            Step::Produce { object: o, item } => Op::Produce {
-                name: object(o),
-                item: item.to_string(),
-            },
-            Step::Consume { object: o } => Op::Consume { name: object(o) },
             Step::Fork { .. } | Step::Exit { .. } => return Err("handled apart".into()),
             Step::Cpu { .. } | Step::Io { .. } | Step::Sleep { .. } => {
                 return Err("simulated only".into());
@@ -182,6 +161,12 @@ impl Lab {
                 );
             }
             Step::Win(w) => return Err(w.modelled_only()),
+            Step::Shm { .. }
+            | Step::Produce { .. }
+            | Step::Consume { .. }
+            | Step::Cleanup { .. } => {
+                return self.shm_op(step);
+            }
         })
     }
 

@@ -231,6 +231,36 @@ pub enum Op {
         /// At most this many bytes.
         max: u32,
     },
+    /// `shmget` of the System V segment `key` (made with `IPC_CREAT | IPC_EXCL` if it does not
+    /// exist yet) + `shmat`.
+    Shmget {
+        /// The scenario's name.
+        name: String,
+        /// Its key, made from the helper's pid.
+        key: i32,
+        /// Slots of the ring in it.
+        slots: u32,
+    },
+    /// Unmaps the newest mapping of a ring: `munmap` or `shmdt`.
+    Detach {
+        /// The ring.
+        name: String,
+    },
+    /// `shm_unlink` of a POSIX shared-memory object.
+    ShmUnlink {
+        /// The scenario's name.
+        name: String,
+        /// The POSIX name (`/proclab-…`).
+        shm: String,
+    },
+    /// `shmctl(IPC_RMID)` of the segment the twin has attached, or else of the one `key`
+    /// finds.
+    ShmRemove {
+        /// The scenario's name.
+        name: String,
+        /// Its key.
+        key: i32,
+    },
 }
 
 /// A POSIX message queue standing for a mailbox or one direction of a link.
@@ -290,6 +320,10 @@ impl Op {
             Op::Connect { name, .. } => format!("connect({name})"),
             Op::SockSend { name, .. } => format!("send({name})"),
             Op::SockRecv { name, .. } => format!("recv({name})"),
+            Op::Shmget { name, .. } => format!("shmget + shmat({name})"),
+            Op::Detach { name } => format!("detach({name})"),
+            Op::ShmUnlink { name, .. } => format!("shm_unlink({name})"),
+            Op::ShmRemove { name, .. } => format!("shmctl({name}, IPC_RMID)"),
         }
     }
 }

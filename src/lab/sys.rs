@@ -1,7 +1,8 @@
 //! The only unsafe code in proclab: thin, checked wrappers around the system calls that Rust
 //! cannot offer safely — `fork`, `_exit`, raw descriptor juggling, a shared mapping of a
-//! shared-memory object, futex waits and wakes, `FIONREAD`, a signal handler, and timed sends
-//! and receives on POSIX message queues.
+//! shared-memory object, futex waits and wakes, `FIONREAD`, a signal handler, timed sends
+//! and receives on POSIX message queues, and System V shared memory (`shmget`, `shmat`,
+//! `shmdt`, `shmctl`), which nix does not wrap.
 //!
 //! Each wrapper states why it is sound. The rule that makes `fork` sound here is that only the
 //! lab's helper and its twins fork, and both are single-threaded (checked before every fork).
@@ -79,6 +80,8 @@ pub fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
 pub struct SharedWords {
     ptr: NonNull<AtomicU32>,
     len: usize,
+    /// Attached with `shmat` (undone with `shmdt`) rather than mapped with `mmap`.
+    attached: bool,
 }
 
 impl SharedWords {
@@ -100,6 +103,27 @@ impl SharedWords {
         Ok(SharedWords {
             ptr: ptr.cast(),
             len: words,
+            attached: false,
+        })
+    }
+
+    /// Attaches the System V segment `shmid` (`shmat`, read-write, at an address the kernel
+    /// chooses) and sees its first `words` words; refused (`EINVAL`) if it is smaller.
+    pub fn attach(shmid: i32, words: usize) -> nix::Result<SharedWords> {
+        if words == 0 || shm_stat(shmid)?.size < words * 4 {
+            return Err(Errno::EINVAL);
+        }
+        // SAFETY: shmat with a null address lets the kernel place the segment where nothing
+        // Rust owns lives; the result is checked for the (void *) -1 error value before use.
+        let ptr = unsafe { libc::shmat(shmid, std::ptr::null(), 0) };
+        if ptr as isize == -1 {
+            return Err(Errno::last());
+        }
+        let ptr = NonNull::new(ptr.cast::<AtomicU32>()).ok_or(Errno::EFAULT)?;
+        Ok(SharedWords {
+            ptr,
+            len: words,
+            attached: true,
         })
     }
 
@@ -113,12 +137,66 @@ impl SharedWords {
 
 impl Drop for SharedWords {
     fn drop(&mut self) {
-        // SAFETY: unmaps exactly the mapping made in `map`; no reference into it outlives
-        // `self` because `words` borrows `self`.
+        // SAFETY: undoes exactly the mapping made in `map` or `attach`; no reference into it
+        // outlives `self` because `words` borrows `self`.
         unsafe {
-            let _ = munmap(self.ptr.cast(), self.len * 4);
+            if self.attached {
+                libc::shmdt(self.ptr.as_ptr().cast());
+            } else {
+                let _ = munmap(self.ptr.cast(), self.len * 4);
+            }
         }
     }
+}
+
+/// `shmget(key, bytes, 0600)`: the System V segment `key` names, made now with
+/// `IPC_CREAT | IPC_EXCL` if `create` (so that an existing segment is never taken over).
+pub fn shm_get(key: i32, bytes: usize, create: bool) -> nix::Result<i32> {
+    let mut flags = 0o600;
+    if create {
+        flags |= libc::IPC_CREAT | libc::IPC_EXCL;
+    }
+    // SAFETY: shmget takes plain values and touches no memory of ours.
+    Errno::result(unsafe { libc::shmget(key, bytes, flags) })
+}
+
+/// What `shmctl(IPC_STAT)` says of a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShmStat {
+    /// Its key (0, IPC_PRIVATE, once it is marked for removal).
+    pub key: i32,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Who created it.
+    pub cpid: i32,
+    /// Its owner.
+    pub uid: u32,
+    /// Processes attached.
+    pub nattch: u64,
+}
+
+/// `shmctl(shmid, IPC_STAT)`.
+pub fn shm_stat(shmid: i32) -> nix::Result<ShmStat> {
+    let mut ds = std::mem::MaybeUninit::<libc::shmid_ds>::zeroed();
+    // SAFETY: IPC_STAT fills the shmid_ds the pointer points at, which lives for the call;
+    // it is read only after the call succeeded (and all-zero bytes are a valid shmid_ds).
+    let r = unsafe { libc::shmctl(shmid, libc::IPC_STAT, ds.as_mut_ptr()) };
+    Errno::result(r)?;
+    // SAFETY: zeroed, then filled by a successful IPC_STAT.
+    let ds = unsafe { ds.assume_init() };
+    Ok(ShmStat {
+        key: ds.shm_perm.__key,
+        size: ds.shm_segsz,
+        cpid: ds.shm_cpid,
+        uid: ds.shm_perm.uid,
+        nattch: ds.shm_nattch,
+    })
+}
+
+/// `shmctl(shmid, IPC_RMID)`: marks the segment for removal; it goes at its last detach.
+pub fn shm_remove(shmid: i32) -> nix::Result<()> {
+    // SAFETY: IPC_RMID reads no buffer, so a null pointer is what it expects.
+    Errno::result(unsafe { libc::shmctl(shmid, libc::IPC_RMID, std::ptr::null_mut()) }).map(drop)
 }
 
 /// Sleeps while `word` still holds `expected` (a futex wait; shared between processes, so

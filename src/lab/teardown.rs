@@ -1,6 +1,7 @@
 //! The end of every run, however it ends: every twin and every program it ran is killed and
 //! reaped (the helper is their subreaper, so even orphans come back to it), and the run's
-//! shared memory and directory are removed.
+//! shared memory (POSIX objects and System V segments), message queues and directory are
+//! removed.
 
 #![forbid(unsafe_code)]
 
@@ -55,6 +56,12 @@ impl Twins {
             match nix::mqueue::mq_unlink(name.as_str()) {
                 Ok(()) | Err(Errno::ENOENT) => {}
                 Err(e) => problems.push(format!("mq_unlink {name}: {e}")),
+            }
+        }
+        // Every twin is gone, so a segment still under its key goes at once.
+        for key in self.sysv.drain(..) {
+            if let Err(e) = super::sysv::remove_own(key) {
+                problems.push(format!("shmctl(IPC_RMID) of key 0x{key:08x}: {e}"));
             }
         }
         if let Err(e) = std::fs::remove_dir_all(&self.dir)

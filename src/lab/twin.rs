@@ -10,6 +10,7 @@ use super::protocol::{MqRef, Op, Target, TwinMessage, line};
 use super::record::{Outcome, RealStatus};
 use super::ring;
 use super::sys::{self, SharedWords};
+use super::twin_shm::{self, SharedMem};
 use super::twin_sockets::Sockets;
 use crate::kernel::message::MAX_MESSAGE;
 use nix::errno::Errno;
@@ -38,7 +39,7 @@ pub(super) const PRIVATE_FDS: i32 = 100;
 struct Held {
     read: Option<OwnedFd>,
     write: Option<OwnedFd>,
-    ring: Option<(OwnedFd, SharedWords)>,
+    shm: SharedMem,
     mq: Option<MqdT>,
     sockets: Sockets,
 }
@@ -191,11 +192,7 @@ impl Twin {
     }
 
     fn ring(&self, name: &str) -> Result<&SharedWords, Errno> {
-        self.held
-            .get(name)
-            .and_then(|h| h.ring.as_ref())
-            .map(|(_, words)| words)
-            .ok_or(Errno::EBADF)
+        self.held.get(name).ok_or(Errno::EBADF)?.shm.ring()
     }
 
     /// Performs an op; `None` in the child of a fork, which answers nothing.
@@ -301,11 +298,10 @@ impl Twin {
                     Some("read") => held.read.take().is_some(),
                     Some(_) => held.write.take().is_some(),
                     None if !held.sockets.is_empty() => held.sockets.close(),
+                    // A ring's descriptor only: its mapping stays, as on Linux.
+                    None if !held.shm.is_empty() => held.shm.close().is_ok(),
                     None => {
-                        let any = held.read.is_some()
-                            || held.write.is_some()
-                            || held.ring.is_some()
-                            || held.mq.is_some();
+                        let any = held.read.is_some() || held.write.is_some() || held.mq.is_some();
                         if let Some(mq) = held.mq.take() {
                             mq_close(mq)?;
                         }
@@ -350,23 +346,7 @@ impl Twin {
                 }
                 Ok(returned(n.into()))
             }
-            Op::Shm { name, shm, slots } => {
-                let fd = nix::sys::mman::shm_open(
-                    shm.as_str(),
-                    OFlag::O_CREAT | OFlag::O_RDWR,
-                    Mode::from_bits_truncate(0o600),
-                )?;
-                let words = ring::words(slots);
-                let size = nix::sys::stat::fstat(fd.as_fd())?.st_size;
-                if size == 0 {
-                    nix::unistd::ftruncate(fd.as_fd(), (words * 4) as i64)?;
-                }
-                let map = SharedWords::map(fd.as_fd(), words)?;
-                ring::init(&map, slots);
-                let n = fd.as_raw_fd();
-                self.held.entry(name).or_default().ring = Some((fd, map));
-                Ok(returned(n.into()))
-            }
+            Op::Shm { name, shm, slots } => self.shm(name).open_posix(&shm, slots),
             Op::Produce { name, item } => {
                 ring::produce(self.ring(&name)?, item.as_bytes());
                 Ok(returned(0))
@@ -415,7 +395,16 @@ impl Twin {
             } => self.sockets(name).connect(&transport, &address),
             Op::SockSend { name, text } => self.sockets(name).send(&text),
             Op::SockRecv { name, max } => self.sockets(name).recv(max),
+            Op::Shmget { name, key, slots } => self.shm(name).open_sysv(key, slots),
+            Op::Detach { name } => self.shm(name).detach(),
+            Op::ShmUnlink { shm, .. } => twin_shm::unlink(&shm),
+            Op::ShmRemove { name, key } => self.shm(name).remove(key),
         }
+    }
+
+    /// The shared memory held under `name`.
+    fn shm(&mut self, name: String) -> &mut SharedMem {
+        &mut self.held.entry(name).or_default().shm
     }
 
     /// The sockets held under `name`.

@@ -106,6 +106,9 @@ pub struct Twins {
     signals: SignalFd,
     pub(super) group: Option<Pid>,
     terminal_seen: u64,
+    /// Keys of the System V segments that may have been made (written down in the run's
+    /// directory first; removed at the end).
+    pub sysv: Vec<i32>,
 }
 
 impl Twins {
@@ -133,6 +136,7 @@ impl Twins {
             signals,
             group: None,
             terminal_seen: 0,
+            sysv: Vec::new(),
         })
     }
 

@@ -112,17 +112,7 @@ impl Lab {
                             Some(waiting.len() as u64),
                         )
                     }
-                    Object::Ring(r) => (
-                        Some(format!(
-                            "{} of {} slots used (in={}, out={}): {:?}",
-                            r.len(),
-                            r.slots.len(),
-                            r.next_in,
-                            r.next_out,
-                            r.slots.iter().flatten().collect::<Vec<_>>()
-                        )),
-                        Some(u64::from(r.len())),
-                    ),
+                    Object::Ring(m) => self.sim_ring(m),
                     Object::Mailbox(m) => (
                         Some(m.describe(&self.names)),
                         Some(m.queue.messages.len() as u64),
@@ -133,23 +123,7 @@ impl Lab {
                     Object::Win(w) => (Some(w.describe()), Some(w.waiting())),
                 };
                 let (real, real_count) = match spec.kind {
-                    ObjectKind::Ring => {
-                        let shm = names::shm_name(self.twins.me.as_raw(), &name);
-                        match observe::ring(&shm) {
-                            Some(v) => (
-                                Some(format!(
-                                    "{} of {} slots used (in={}, out={}): {:?}",
-                                    v.items.len(),
-                                    v.slots,
-                                    v.next_in,
-                                    v.next_out,
-                                    v.items
-                                )),
-                                Some(v.items.len() as u64),
-                            ),
-                            None => (None, None),
-                        }
-                    }
+                    ObjectKind::Ring => self.real_ring(&name),
                     // A mailbox with no POSIX counterpart: say so, rather than leave it blank.
                     ObjectKind::Mailbox
                         if let Object::Mailbox(m) = object

@@ -509,15 +509,18 @@ fn objects_text(k: &Kernel) -> String {
                 c.readers,
                 c.writers
             )),
-            Object::Ring(r) => s.push_str(&format!(
-                "  {kind} {}: {} of {} items (slots {}, in = {}, out = {})\n",
-                spec.name,
-                r.len(),
-                r.slots.len() - 1,
-                r.slots.len(),
-                r.next_in,
-                r.next_out
-            )),
+            Object::Ring(m) => match m.ring() {
+                Some(r) => s.push_str(&format!(
+                    "  {kind} {}: {} of {} items (slots {}, in = {}, out = {})\n",
+                    spec.name,
+                    r.len(),
+                    r.slots.len() - 1,
+                    r.slots.len(),
+                    r.next_in,
+                    r.next_out
+                )),
+                None => s.push_str(&format!("  {kind} {}: gone\n", spec.name)),
+            },
             Object::Mailbox(m) => {
                 s.push_str(&format!("  {kind} {}: {}\n", spec.name, m.describe(k)));
             }

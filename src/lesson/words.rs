@@ -273,7 +273,8 @@ pub fn object_fill(kernel: &Kernel, name: &str) -> Option<(u64, u64)> {
             let capacity = kernel.config().pipe_capacity as usize;
             Some((c.data.len() as u64, c.room(capacity) as u64))
         }
-        Object::Ring(r) => {
+        Object::Ring(m) => {
+            let r = m.ring()?;
             let capacity = r.slots.len() as u64 - 1;
             Some((u64::from(r.len()), capacity - u64::from(r.len())))
         }

@@ -43,6 +43,8 @@ struct Full<'a> {
     gantt: Vec<GanttBlock>,
     events: Vec<EventEntry>,
     stuck: &'a [super::Stuck],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    shared_memory: &'a [super::shared_memory::ShmFate],
 }
 
 #[derive(Serialize)]
@@ -50,6 +52,8 @@ struct SummaryOnly<'a> {
     scenario: Scenario<'a>,
     summary: &'a Summary,
     stuck: &'a [super::Stuck],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    shared_memory: &'a [super::shared_memory::ShmFate],
 }
 
 /// The report as pretty-printed JSON: everything, or only the summary.
@@ -64,6 +68,7 @@ pub fn render(report: &Report, summary_only: bool) -> String {
             scenario,
             summary: &report.summary,
             stuck: &report.stuck,
+            shared_memory: &report.shared_memory,
         })
     } else {
         let names = &report.names;
@@ -103,6 +108,7 @@ pub fn render(report: &Report, summary_only: bool) -> String {
             gantt,
             events,
             stuck: &report.stuck,
+            shared_memory: &report.shared_memory,
         })
     };
     // Serializing plain data to a String cannot fail.

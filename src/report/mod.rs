@@ -7,6 +7,7 @@ pub mod gantt;
 pub mod json;
 pub mod names;
 pub mod recorder;
+pub mod shared_memory;
 pub mod summary;
 pub mod text;
 
@@ -65,6 +66,8 @@ pub struct Report {
     pub stuck: Vec<Stuck>,
     /// When the run stopped.
     pub end: Tick,
+    /// What became of each ring's shared memory (empty if the scenario has no ring).
+    pub shared_memory: Vec<shared_memory::ShmFate>,
 }
 
 /// A description of the kernel set-up in one line.
@@ -130,6 +133,7 @@ pub fn run(scenario: &Scenario, options: Options) -> Report {
             names,
             stuck,
             end: kernel.now(),
+            shared_memory: shared_memory::fates(&kernel),
         };
     }
     let mut kernel = scenario.kernel();
@@ -160,6 +164,7 @@ pub fn run(scenario: &Scenario, options: Options) -> Report {
         events: std::mem::take(&mut recorder.events),
         names: recorder.names,
         end,
+        shared_memory: shared_memory::fates(&kernel),
     }
 }
 

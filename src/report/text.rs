@@ -164,6 +164,13 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    if !report.shared_memory.is_empty() {
+        out.push('\n');
+        out.push_str("Shared memory when the run ended:\n");
+        for f in &report.shared_memory {
+            let _ = writeln!(out, "  {} ({}): {}", f.name, f.flavour.noun(), f.text);
+        }
+    }
     if !report.events.is_empty() {
         out.push('\n');
         out.push_str(&events(report));

@@ -10,6 +10,7 @@ mod file;
 mod generate;
 mod objects;
 mod processes;
+mod shm_steps;
 pub mod steps;
 mod validate;
 mod win_checks;

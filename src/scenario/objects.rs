@@ -8,6 +8,7 @@ use super::processes::Draft;
 use super::steps::{RawStep, Word};
 use crate::kernel::ipc::{self, ObjectKind, ObjectSpec};
 use crate::kernel::program::{Channel, ObjectId, Peer, SpecIndex, Stream};
+use crate::kernel::segment::Flavour;
 use crate::kernel::socket::Transport;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -16,6 +17,8 @@ use std::ops::Range;
 /// order they first appear.
 pub(super) struct Declared {
     pub(super) specs: Vec<ObjectSpec>,
+    /// The flavour of each ring's shared memory, by object id.
+    pub(super) flavours: HashMap<ObjectId, Flavour>,
 }
 
 const STREAMS: [&str; 3] = ["stdin", "stdout", "stderr"];
@@ -32,13 +35,15 @@ impl Declared {
     /// and FIFO is made by one step, and every `shm` of a ring gives the same size.
     pub(super) fn collect(c: &Checker, drafts: &[Draft]) -> Result<Declared> {
         let mut specs: Vec<ObjectSpec> = Vec::new();
-        let mut made: Vec<(Range<usize>, Option<u32>)> = Vec::new();
+        // Where each object is first made, and for a ring its size and flavour.
+        type Made = (Range<usize>, Option<(u32, Flavour)>);
+        let mut made: Vec<Made> = Vec::new();
         for draft in drafts {
             for (step, _) in &draft.steps {
                 let (word, kind, slots) = match step {
                     RawStep::Pipe(w) => (w, ObjectKind::Pipe, None),
                     RawStep::Mkfifo(w) => (w, ObjectKind::Fifo, None),
-                    RawStep::Shm(w, n) => (w, ObjectKind::Ring, Some(*n)),
+                    RawStep::Shm(w, n, f) => (w, ObjectKind::Ring, Some((*n, *f))),
                     RawStep::Mailbox(w, _) => (w, ObjectKind::Mailbox, None),
                     RawStep::Listen(w, t) => (w, ObjectKind::socket(*t), None),
                     RawStep::RpcServer(w, _) => (w, ObjectKind::RpcPort, None),
@@ -69,7 +74,7 @@ impl Declared {
                         "choose another name for the object",
                     ));
                 }
-                if let Some(n) = slots
+                if let Some((n, _)) = slots
                     && n < 2
                 {
                     return Err(c.error(
@@ -109,22 +114,40 @@ impl Declared {
                         if kind != ObjectKind::Ring && kind.transport().is_none() && !many {
                             return Err(c.error(word.span.clone(), format!("{} {} is made twice (first on line {line})", kind_name(kind), word.text), "each pipe and FIFO is made by one step; processes forked afterwards share it"));
                         }
-                        if *first_slots != slots {
+                        let (first_size, first_flavour) = first_slots.unwrap_or_default();
+                        let (size, flavour) = slots.unwrap_or_default();
+                        if first_size != size {
+                            return Err(c.error(
+                                word.span.clone(),
+                                format!("ring {} has {first_size} slots on line {line}", word.text),
+                                "every shm of one ring must give the same size",
+                            ));
+                        }
+                        if first_flavour != flavour {
                             return Err(c.error(
                                 word.span.clone(),
                                 format!(
-                                    "ring {} has {} slots on line {line}",
+                                    "ring {} is a {} on line {line}",
                                     word.text,
-                                    first_slots.unwrap_or(0)
+                                    first_flavour.noun()
                                 ),
-                                "every shm of one ring must give the same size",
+                                format!(
+                                    "every shm of one ring must give the same flavour: write \"shm {} {size} {}\"",
+                                    word.text,
+                                    first_flavour.word()
+                                ),
                             ));
                         }
                     }
                 }
             }
         }
-        let mut declared = Declared { specs };
+        let flavours = made
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, s))| s.map(|(_, f)| (i as ObjectId, f)))
+            .collect();
+        let mut declared = Declared { specs, flavours };
         declared.links(drafts);
         Ok(declared)
     }

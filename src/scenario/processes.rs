@@ -410,6 +410,10 @@ fn resolve_steps(
             out.push(step);
             continue;
         }
+        if let Some(step) = objects.shm_step(c, raw) {
+            out.push(step?);
+            continue;
+        }
         let step = match raw {
             RawStep::Fork(child) => Step::Fork {
                 child: index[child.text.as_str()],
@@ -484,10 +488,6 @@ fn resolve_steps(
             },
             RawStep::Mkfifo(name) => Step::Mkfifo {
                 object: objects.find(c, name, &[ObjectKind::Fifo])?,
-            },
-            RawStep::Shm(name, slots) => Step::Shm {
-                object: objects.find(c, name, &[ObjectKind::Ring])?,
-                slots: *slots,
             },
             RawStep::Write(to, text) => Step::Write {
                 to: objects.channel(c, to, &["stdout", "stderr"])?,

@@ -3,6 +3,7 @@
 
 use crate::kernel::message::{Capacity, MAX_CAPACITY, MAX_MESSAGE};
 use crate::kernel::rpc::{Procedure, Semantics};
+use crate::kernel::segment::{Cleanup, Flavour};
 use crate::kernel::socket::Transport;
 use std::ops::Range;
 
@@ -42,8 +43,8 @@ pub enum RawStep {
     Mkfifo(Word),
     /// `open NAME read|write`
     Open(Word, Word),
-    /// `shm NAME SLOTS`
-    Shm(Word, u32),
+    /// `shm NAME SLOTS [posix|sysv|windows]`
+    Shm(Word, u32, Flavour),
     /// `produce NAME ITEM`
     Produce(Word, String),
     /// `consume NAME`
@@ -74,6 +75,8 @@ pub enum RawStep {
     RpcCall(Word, Procedure, Vec<i32>, bool),
     /// A step of the Windows family, named after its Win32 function.
     Win(super::win_steps::WinRaw),
+    /// `detach RING`, `unlink RING` or `remove RING`
+    Cleanup(Word, Cleanup),
 }
 
 /// A word of a step and where it is in the file.
@@ -97,7 +100,7 @@ pub struct StepError {
 }
 
 /// The step keywords with their usage, as the documentation lists them.
-pub const USAGE: [(&str, &str); 32] = [
+pub const USAGE: [(&str, &str); 35] = [
     ("cpu", "cpu TICKS"),
     ("io", "io DEVICE TICKS"),
     ("sleep", "sleep TICKS"),
@@ -113,7 +116,7 @@ pub const USAGE: [(&str, &str); 32] = [
     ("redirect", "redirect stdin|stdout|stderr PIPE"),
     ("mkfifo", "mkfifo NAME"),
     ("open", "open FIFO read|write"),
-    ("shm", "shm NAME SLOTS"),
+    ("shm", "shm NAME SLOTS [posix|sysv|windows]"),
     ("produce", "produce RING ITEM"),
     ("consume", "consume RING"),
     ("mailbox", "mailbox NAME [CAPACITY|unbounded]"),
@@ -136,6 +139,9 @@ pub const USAGE: [(&str, &str); 32] = [
         "rpc-call",
         "rpc-call PORT add|deposit|balance|time [ARGS...] [lost-reply]",
     ),
+    ("detach", "detach RING"),
+    ("unlink", "unlink RING"),
+    ("remove", "remove RING"),
 ];
 
 /// Splits `text` into words, keeping double-quoted words whole. Offsets are into `text`.
@@ -464,14 +470,33 @@ pub fn parse(text: &str, span: Range<usize>, literal: bool) -> Result<RawStep, S
             };
             Ok(RawStep::Mailbox(word(0), capacity))
         }
-        "read" | "shm" => {
+        "read" => {
             arity(2, 2)?;
-            let n = ticks(1)? as u32;
-            Ok(if keyword == "read" {
-                RawStep::Read(word(0), n.min(MAX_READ))
-            } else {
-                RawStep::Shm(word(0), n)
-            })
+            Ok(RawStep::Read(word(0), (ticks(1)? as u32).min(MAX_READ)))
+        }
+        "shm" => {
+            arity(2, 3)?;
+            let slots = ticks(1)? as u32;
+            let flavour = match args.get(2) {
+                None => Flavour::Posix,
+                Some((o, w)) => Flavour::parse(w).ok_or_else(|| {
+                    error(
+                        format!("`{w}` is not a kind of shared memory"),
+                        Some(format!("say posix, sysv or windows: \"{usage}\"")),
+                        at(*o, w.len()),
+                    )
+                })?,
+            };
+            Ok(RawStep::Shm(word(0), slots, flavour))
+        }
+        "detach" | "unlink" | "remove" => {
+            arity(1, 1)?;
+            let act = match keyword.as_str() {
+                "detach" => Cleanup::Detach,
+                "unlink" => Cleanup::Unlink,
+                _ => Cleanup::Remove,
+            };
+            Ok(RawStep::Cleanup(word(0), act))
         }
         "close" => {
             arity(1, 2)?;

@@ -4,6 +4,8 @@
 
 pub mod bin;
 pub mod calls;
+#[cfg(target_os = "linux")]
+pub mod lab;
 pub mod windows;
 
 use proclab::report::gantt::{Kind, Segment};

@@ -3,6 +3,7 @@
 use super::cpu::Activity;
 use super::engine::Kernel;
 use super::ids::Pid;
+use super::ipc::Object;
 use super::pcb::Residence;
 use super::state::{State, WaitOn};
 
@@ -119,5 +120,42 @@ impl Kernel {
             return Err(format!("{} units in use of {total}", self.memory_used));
         }
         Ok(())
+    }
+}
+
+impl Kernel {
+    /// Whether a process is where its state says: in the queue of the object it waits on.
+    pub(super) fn waits_on_object(&self, pid: Pid, on: WaitOn) -> bool {
+        let object = match on {
+            WaitOn::Read { object }
+            | WaitOn::Write { object }
+            | WaitOn::Open { object }
+            | WaitOn::Ring { object } => object,
+            WaitOn::Send { object } | WaitOn::Receive { object } => {
+                return self.waits_for_message(pid, object);
+            }
+            WaitOn::Accept { object } | WaitOn::Recv { object } => {
+                return matches!(&self.objects[object as usize], Object::Socket(s) if s.holds(pid));
+            }
+            WaitOn::RpcRequest { object } | WaitOn::RpcReply { object } => {
+                return matches!(&self.objects[object as usize], Object::RpcPort(p) if p.holds(pid));
+            }
+            WaitOn::Win(w) => return self.win_holds(pid, w),
+            _ => return false,
+        };
+        match &self.objects[object as usize] {
+            Object::Channel(c) => match on {
+                WaitOn::Read { .. } => c.reading.iter().any(|r| r.0 == pid),
+                WaitOn::Write { .. } => c.writing.iter().any(|w| w.pid == pid),
+                _ => c.opening.iter().any(|o| o.0 == pid),
+            },
+            Object::Ring(m) => m.waits(pid),
+            Object::Absent
+            | Object::Mailbox(_)
+            | Object::Link(_)
+            | Object::Socket(_)
+            | Object::RpcPort(_)
+            | Object::Win(_) => false,
+        }
     }
 }

@@ -42,6 +42,7 @@ mod shared_memory;
 pub mod socket;
 mod sockets;
 pub mod state;
+mod step_text;
 pub mod syscalls;
 mod timers;
 mod view;

@@ -5,7 +5,6 @@ use super::event::{Beat, LevelChange, Pick, Reason};
 use super::ids::{DeviceId, Pid, Tick};
 use super::program::{Channel, ObjectId, Peer, SpecIndex, Step, Stream};
 use super::socket::Transport;
-use super::state::WaitOn;
 use super::syscalls::{Call, CallResult};
 
 /// Looks up the names that events refer to by number.
@@ -577,29 +576,6 @@ impl Call {
                 flavour,
                 act,
             } => act.call(*flavour, &object(*o)),
-        }
-    }
-}
-
-impl WaitOn {
-    /// What a waiting process waits for, in a few words: `child shell`, `read greeting`.
-    pub fn describe(&self, names: &dyn Names) -> String {
-        match *self {
-            WaitOn::Device { device } => format!("device {}", names.device(device)),
-            WaitOn::Sleep => "sleep".into(),
-            WaitOn::Child { child: Some(c) } => format!("child {}", names.process(c)),
-            WaitOn::Child { child: None } => "child (any)".into(),
-            WaitOn::Read { object } => format!("read {}", names.object(object)),
-            WaitOn::Write { object } => format!("write {}", names.object(object)),
-            WaitOn::Open { object } => format!("open {}", names.object(object)),
-            WaitOn::Ring { object, .. } => format!("ring {}", names.object(object)),
-            WaitOn::Send { object } => format!("send {}", names.object(object)),
-            WaitOn::Receive { object } => format!("receive {}", names.object(object)),
-            WaitOn::Accept { object } => format!("accept {}", names.object(object)),
-            WaitOn::Recv { object } => format!("recv {}", names.object(object)),
-            WaitOn::RpcRequest { object } => format!("request on {}", names.object(object)),
-            WaitOn::RpcReply { object } => format!("reply from {}", names.object(object)),
-            WaitOn::Win(w) => w.describe(names),
         }
     }
 }

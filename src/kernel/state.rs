@@ -1,6 +1,7 @@
 //! The process states of the textbook's diagram, plus zombie and the two suspended states.
 
 use super::ids::{DeviceId, Pid};
+use super::narration::Names;
 use super::program::ObjectId;
 use serde::Serialize;
 use std::fmt;
@@ -134,5 +135,28 @@ impl State {
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+impl WaitOn {
+    /// What a waiting process waits for, in a few words: `child shell`, `read greeting`.
+    pub fn describe(&self, names: &dyn Names) -> String {
+        match *self {
+            WaitOn::Device { device } => format!("device {}", names.device(device)),
+            WaitOn::Sleep => "sleep".into(),
+            WaitOn::Child { child: Some(c) } => format!("child {}", names.process(c)),
+            WaitOn::Child { child: None } => "child (any)".into(),
+            WaitOn::Read { object } => format!("read {}", names.object(object)),
+            WaitOn::Write { object } => format!("write {}", names.object(object)),
+            WaitOn::Open { object } => format!("open {}", names.object(object)),
+            WaitOn::Ring { object, .. } => format!("ring {}", names.object(object)),
+            WaitOn::Send { object } => format!("send {}", names.object(object)),
+            WaitOn::Receive { object } => format!("receive {}", names.object(object)),
+            WaitOn::Accept { object } => format!("accept {}", names.object(object)),
+            WaitOn::Recv { object } => format!("recv {}", names.object(object)),
+            WaitOn::RpcRequest { object } => format!("request on {}", names.object(object)),
+            WaitOn::RpcReply { object } => format!("reply from {}", names.object(object)),
+            WaitOn::Win(w) => w.describe(names),
+        }
     }
 }

@@ -518,41 +518,6 @@ impl Kernel {
             self.released(open, sink);
         }
     }
-
-    /// Whether a process is where its state says: in the queue of the object it waits on.
-    pub(super) fn waits_on_object(&self, pid: Pid, on: WaitOn) -> bool {
-        let object = match on {
-            WaitOn::Read { object }
-            | WaitOn::Write { object }
-            | WaitOn::Open { object }
-            | WaitOn::Ring { object } => object,
-            WaitOn::Send { object } | WaitOn::Receive { object } => {
-                return self.waits_for_message(pid, object);
-            }
-            WaitOn::Accept { object } | WaitOn::Recv { object } => {
-                return matches!(&self.objects[object as usize], Object::Socket(s) if s.holds(pid));
-            }
-            WaitOn::RpcRequest { object } | WaitOn::RpcReply { object } => {
-                return matches!(&self.objects[object as usize], Object::RpcPort(p) if p.holds(pid));
-            }
-            WaitOn::Win(w) => return self.win_holds(pid, w),
-            _ => return false,
-        };
-        match &self.objects[object as usize] {
-            Object::Channel(c) => match on {
-                WaitOn::Read { .. } => c.reading.iter().any(|r| r.0 == pid),
-                WaitOn::Write { .. } => c.writing.iter().any(|w| w.pid == pid),
-                _ => c.opening.iter().any(|o| o.0 == pid),
-            },
-            Object::Ring(m) => m.waits(pid),
-            Object::Absent
-            | Object::Mailbox(_)
-            | Object::Link(_)
-            | Object::Socket(_)
-            | Object::RpcPort(_)
-            | Object::Win(_) => false,
-        }
-    }
 }
 
 /// What a call sets off once it is told: serving processes that wait on the object.

@@ -11,6 +11,7 @@ mod generate;
 mod objects;
 mod processes;
 mod shm_steps;
+mod step_resolution;
 pub mod steps;
 mod validate;
 mod win_checks;

@@ -1,16 +1,15 @@
 //! The processes of a scenario: their fields, their programs' steps resolved to processes,
 //! devices and images, and the structure of forks checked.
 
-use super::checker::{
-    Checker, ExecSite, KNOWN_PROGRAMS, MAX_PRIORITY, MAX_TICKETS, Result, check_name, spanned,
-};
-use super::error::{Severity, did_you_mean, one_of_hint};
+use super::checker::{Checker, MAX_PRIORITY, MAX_TICKETS, Result, check_name, spanned};
+use super::error::{Severity, did_you_mean};
 use super::file::ProcessEntry;
 use super::objects::Declared;
+use super::step_resolution::resolve_steps;
 use super::steps::{self, RawStep, Word};
 use crate::kernel::config::KernelConfig;
-use crate::kernel::ipc::{ObjectKind, ObjectSpec};
-use crate::kernel::program::{End, Program, Signal, SpecIndex, Step, Stream};
+use crate::kernel::ipc::ObjectSpec;
+use crate::kernel::program::{Program, SpecIndex, Step};
 use crate::kernel::workload::{DEFAULT_TICKETS, ProcessSpec};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -35,7 +34,7 @@ fn parse_steps(c: &Checker, list: &[Spanned<String>]) -> Result<Vec<(RawStep, Ra
 }
 
 /// Steps that run without further resolution: the ones images and processes share.
-fn simple_step(c: &mut Checker, step: &RawStep) -> Option<Step> {
+pub(super) fn simple_step(c: &mut Checker, step: &RawStep) -> Option<Step> {
     match step {
         RawStep::Cpu(ticks) => Some(Step::Cpu { ticks: *ticks }),
         RawStep::Io(device, ticks) => Some(Step::Io {
@@ -48,7 +47,7 @@ fn simple_step(c: &mut Checker, step: &RawStep) -> Option<Step> {
     }
 }
 
-type Images = Vec<(Arc<str>, Program)>;
+pub(super) type Images = Vec<(Arc<str>, Program)>;
 
 pub(super) fn images(
     c: &mut Checker,
@@ -242,7 +241,11 @@ pub(super) fn processes(
     Ok((specs, objects.specs))
 }
 
-fn lookup(c: &Checker, word: &Word, index: &HashMap<&str, SpecIndex>) -> Result<SpecIndex> {
+pub(super) fn lookup(
+    c: &Checker,
+    word: &Word,
+    index: &HashMap<&str, SpecIndex>,
+) -> Result<SpecIndex> {
     index.get(word.text.as_str()).copied().ok_or_else(|| {
         let hint = match did_you_mean(&word.text, index.keys().copied()) {
             Some(guess) => format!("did you mean {guess}?"),
@@ -368,275 +371,4 @@ fn check_forks(c: &Checker, drafts: &[Draft], index: &HashMap<&str, SpecIndex>) 
         }
     }
     Ok(())
-}
-
-fn resolve_steps(
-    c: &mut Checker,
-    me: SpecIndex,
-    draft: &Draft,
-    drafts: &[Draft],
-    index: &HashMap<&str, SpecIndex>,
-    images: &Images,
-    objects: &Declared,
-) -> Result<Vec<Step>> {
-    let my_name = draft.entry.get_ref().name.get_ref().clone();
-    let children: Vec<SpecIndex> = drafts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| {
-            d.entry
-                .get_ref()
-                .forked_by
-                .as_ref()
-                .is_some_and(|f| *f.get_ref() == my_name)
-        })
-        .map(|(i, _)| i as SpecIndex)
-        .collect();
-    let mut out = Vec::new();
-    let mut ended: Option<&'static str> = None;
-    for (raw, span) in &draft.steps {
-        if let Some(how) = ended {
-            c.warn(
-                span.clone(),
-                format!("this step of {my_name} never runs: it comes after {how}"),
-                "remove it, or move it before",
-            );
-            ended = None;
-        }
-        if let Some(step) = simple_step(c, raw) {
-            if matches!(step, Step::Exit { .. }) {
-                ended = Some("exit");
-            }
-            out.push(step);
-            continue;
-        }
-        if let Some(step) = objects.shm_step(c, raw) {
-            out.push(step?);
-            continue;
-        }
-        let step = match raw {
-            RawStep::Fork(child) => Step::Fork {
-                child: index[child.text.as_str()],
-            },
-            RawStep::Exec(program, args) => {
-                ended = Some("a successful exec");
-                c.execs.push(ExecSite {
-                    program: program.text.clone(),
-                    span: program.span.clone(),
-                });
-                let image = images
-                    .iter()
-                    .position(|(n, _)| **n == *program.text)
-                    .map(|i| i as u32);
-                if image.is_none() && !KNOWN_PROGRAMS.contains(&program.text.as_str()) {
-                    let known = KNOWN_PROGRAMS
-                        .iter()
-                        .copied()
-                        .chain(images.iter().map(|(n, _)| &**n));
-                    let guess = did_you_mean(&program.text, known)
-                        .map(|g| format!("did you mean {g}? "))
-                        .unwrap_or_default();
-                    c.warn(
-                        program.span.clone(),
-                        format!("exec {}: no program of that name is known; it runs a 1-tick default image", program.text),
-                        format!("{guess}define it under [programs], e.g. {} = [\"cpu 2\", \"exit 0\"]", program.text),
-                    );
-                }
-                Step::Exec {
-                    command: program.text.as_str().into(),
-                    args: args.iter().map(|a| Arc::from(a.as_str())).collect(),
-                    image,
-                }
-            }
-            RawStep::Wait(None) => {
-                if children.is_empty() {
-                    return Err(c.error(span.clone(), format!("{my_name} waits, but it has no children"), format!("wait blocks until a child exits: fork one first (a process with forked_by = \"{my_name}\")")));
-                }
-                Step::Wait { child: None }
-            }
-            RawStep::Wait(Some(child)) => {
-                let k = lookup(c, child, index)?;
-                if !children.contains(&k) {
-                    return Err(c.error(child.span.clone(), format!("{} is not a child of {my_name}", child.text), format!("a process can only wait for its own children (forked_by = \"{my_name}\")")));
-                }
-                Step::Wait { child: Some(k) }
-            }
-            RawStep::Kill(target, signal) => {
-                let k = lookup(c, target, index)?;
-                if k == me {
-                    c.warn(
-                        target.span.clone(),
-                        format!("{my_name} kills itself"),
-                        "that works, but `exit` says it more plainly",
-                    );
-                }
-                let signal = match signal {
-                    None => Signal::TERM,
-                    Some(word) => Signal::parse(&word.text).ok_or_else(|| {
-                        let names: Vec<&str> = Signal::KNOWN.iter().map(|(n, _)| *n).collect();
-                        c.error(
-                            word.span.clone(),
-                            format!("unknown signal \"{}\"", word.text),
-                            one_of_hint(&word.text.to_ascii_uppercase(), &names),
-                        )
-                    })?,
-                };
-                Step::Kill { target: k, signal }
-            }
-            RawStep::Pipe(name) => Step::Pipe {
-                object: objects.find(c, name, &[ObjectKind::Pipe])?,
-            },
-            RawStep::Mkfifo(name) => Step::Mkfifo {
-                object: objects.find(c, name, &[ObjectKind::Fifo])?,
-            },
-            RawStep::Write(to, text) => Step::Write {
-                to: objects.channel(c, to, &["stdout", "stderr"])?,
-                data: text.as_str().into(),
-            },
-            RawStep::Read(from, max) => Step::Read {
-                from: objects.channel(c, from, &["stdin"])?,
-                max: *max,
-            },
-            RawStep::Close(name, end) => {
-                let object = objects.find(
-                    c,
-                    name,
-                    &[
-                        ObjectKind::Pipe,
-                        ObjectKind::Fifo,
-                        ObjectKind::Ring,
-                        ObjectKind::Mailbox,
-                        ObjectKind::TcpSocket,
-                        ObjectKind::UdpSocket,
-                        ObjectKind::UnixSocket,
-                    ],
-                )?;
-                let end = end.as_ref().map(|e| {
-                    if e.text == "read" {
-                        End::Read
-                    } else {
-                        End::Write
-                    }
-                });
-                if objects.kind(object) == ObjectKind::Pipe && end.is_none() {
-                    return Err(c.error(
-                        name.span.clone(),
-                        format!("close {} needs the end to close", name.text),
-                        format!(
-                            "write \"close {} read\" or \"close {} write\"",
-                            name.text, name.text
-                        ),
-                    ));
-                }
-                Step::Close { object, end }
-            }
-            RawStep::Redirect(stream, name) => Step::Redirect {
-                stream: match stream.text.as_str() {
-                    "stdin" => Stream::Stdin,
-                    "stdout" => Stream::Stdout,
-                    _ => Stream::Stderr,
-                },
-                object: objects.find(c, name, &[ObjectKind::Pipe, ObjectKind::Fifo])?,
-            },
-            RawStep::Open(name, end) => Step::Open {
-                object: objects.find(c, name, &[ObjectKind::Fifo])?,
-                end: if end.text == "read" {
-                    End::Read
-                } else {
-                    End::Write
-                },
-            },
-            RawStep::Produce(name, item) => Step::Produce {
-                object: objects.find(c, name, &[ObjectKind::Ring])?,
-                item: item.as_str().into(),
-            },
-            RawStep::Consume(name) => Step::Consume {
-                object: objects.find(c, name, &[ObjectKind::Ring])?,
-            },
-            RawStep::Mailbox(name, capacity) => Step::Mailbox {
-                object: objects.find(c, name, &[ObjectKind::Mailbox])?,
-                capacity: *capacity,
-            },
-            RawStep::Send(to, text, wait)
-                if crate::kernel::ipc::find(&objects.specs, &to.text)
-                    .is_some_and(|o| objects.kind(o).transport().is_some()) =>
-            {
-                if !wait {
-                    return Err(c.error(
-                        to.span.clone(),
-                        format!(
-                            "{} is a socket: try-send is for mailboxes and links",
-                            to.text
-                        ),
-                        format!(
-                            "write \"send {} ...\"; a socket's send here never waits",
-                            to.text
-                        ),
-                    ));
-                }
-                Step::SocketSend {
-                    object: objects.socket(c, to)?.0,
-                    text: text.as_str().into(),
-                }
-            }
-            RawStep::Send(to, text, wait) => Step::Send {
-                to: objects.peer(c, me, to, true, index)?,
-                text: text.as_str().into(),
-                wait: *wait,
-            },
-            RawStep::Receive(from, wait) => Step::Receive {
-                from: objects.peer(c, me, from, false, index)?,
-                wait: *wait,
-            },
-            RawStep::Destroy(name) => Step::Destroy {
-                object: objects.find(c, name, &[ObjectKind::Mailbox])?,
-            },
-            RawStep::Listen(name, transport) => Step::Listen {
-                object: objects.socket(c, name)?.0,
-                transport: *transport,
-            },
-            RawStep::Accept(name) => {
-                let (object, transport) = objects.socket(c, name)?;
-                if !transport.is_stream() {
-                    return Err(c.error(
-                        name.span.clone(),
-                        format!(
-                            "{} is a UDP socket: UDP has no connections to accept",
-                            name.text
-                        ),
-                        format!("a UDP server just receives: \"recv {}\"", name.text),
-                    ));
-                }
-                Step::Accept { object }
-            }
-            RawStep::Connect(name) => {
-                let (object, transport) = objects.socket(c, name)?;
-                Step::Connect { object, transport }
-            }
-            RawStep::RpcServer(name, semantics) => Step::RpcServer {
-                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
-                semantics: *semantics,
-            },
-            RawStep::RpcServe(name) => Step::RpcServe {
-                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
-            },
-            RawStep::RpcReply(name) => Step::RpcReply {
-                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
-            },
-            RawStep::RpcCall(name, procedure, args, lose_reply) => Step::RpcCall {
-                object: objects.find(c, name, &[ObjectKind::RpcPort])?,
-                procedure: *procedure,
-                args: args.as_slice().into(),
-                lose_reply: *lose_reply,
-            },
-            RawStep::Recv(name, max) => Step::SocketRecv {
-                object: objects.socket(c, name)?.0,
-                max: *max,
-            },
-            RawStep::Win(w) => super::win_checks::resolve(c, w, objects, index, drafts)?,
-            _ => unreachable!("simple steps are handled above"),
-        };
-        out.push(step);
-    }
-    Ok(out)
 }

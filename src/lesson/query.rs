@@ -2,6 +2,7 @@
 //! `"running at 7"`, … Parsed when the lesson is loaded and evaluated on the simulation at the
 //! step's point, so the answer follows the scenario whenever the scenario changes.
 
+use super::calls::{self, Part, Which};
 use super::measure::Measured;
 use super::mechanisms::{FACT_FORMS, Property};
 use super::words::{self, StateWord, Words};
@@ -131,6 +132,9 @@ pub enum Query {
     Capacity(String),
     /// Items (ring) or bytes (pipe, FIFO) in the object now.
     Fill(String),
+    /// A part of what one of the process's calls of one kind returned: (part, which, call,
+    /// process).
+    Call(Part, Which, &'static str, String),
     /// Read from the table a `bench` step measured (see [`super::measure`]).
     Measured(Measured),
     /// The one mechanism among the choices that a fact holds for.
@@ -142,7 +146,7 @@ pub const FORMS: &str = "state of P, next state of P, parent of P, children of P
 pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first run|finish|turnaround|waiting|response|\
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
-utilization, makespan, capacity of RING, items in OBJECT; from a `bench` step's table: fastest \
+utilization, makespan, capacity of RING, items in OBJECT, data|error of first|second|third|last CALL of P; from a `bench` step's table: fastest \
 round trip, slowest round trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
@@ -202,6 +206,17 @@ impl Query {
             ["makespan"] => Query::Makespan,
             ["capacity", "of", o] => Query::Capacity(words.ring(o)?),
             ["items" | "bytes", "in", o] => Query::Fill(words.object(o)?),
+            [part @ ("data" | "error"), "of", which, c, "of", n]
+                if Which::parse(which).is_some() =>
+            {
+                let part = if *part == "data" {
+                    Part::Data
+                } else {
+                    Part::Error
+                };
+                let which = Which::parse(which).unwrap_or(Which::Last);
+                Query::Call(part, which, calls::call_name(c)?, p(n)?)
+            }
             _ => return Err(format!("`{text}` is not something I can compute")),
         })
     }
@@ -240,6 +255,7 @@ impl Query {
                 | Query::Running
                 | Query::RunningAt(_)
                 | Query::ReadyQueue
+                | Query::Call(..)
         ) && !self.is_mechanism()
     }
 }
@@ -252,6 +268,8 @@ pub struct Moment<'a> {
     pub report: &'a Report,
     /// The whole run's timeline.
     pub timeline: &'a Timeline,
+    /// The step of the run `kernel` is at.
+    pub step: u64,
 }
 
 impl Moment<'_> {
@@ -368,6 +386,13 @@ impl Moment<'_> {
                 let fill = words::object_fill(k, o)
                     .ok_or_else(|| format!("`{o}` is not created yet at time {}", k.now()))?;
                 num(fill.0)
+            }
+            Query::Call(part, which, call, n) => {
+                let pid = self.process(n)?.pid;
+                match calls::result(self.timeline, self.step, pid, call, *which)? {
+                    Some(result) => calls::part_of(&result, *part).map(Value::Text),
+                    None => Err(format!("`{n}` is still blocked in that {call}")),
+                }
             }
             // Not from the simulation: see `measure::eval` and `measure::fact`.
             Query::Measured(_) | Query::Fact(_) => {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bundled;
+pub mod calls;
 mod file;
 pub mod go;
 pub mod markdown;

@@ -2,6 +2,7 @@
 //! `"running at 7"`, … Parsed when the lesson is loaded and evaluated on the simulation at the
 //! step's point, so the answer follows the scenario whenever the scenario changes.
 
+use super::calls::{self, Part, Which};
 use super::measure::Measured;
 use super::mechanisms::{FACT_FORMS, Property};
 use super::rpc::Asked;
@@ -134,6 +135,9 @@ pub enum Query {
     /// Items (ring), bytes (pipe, FIFO), messages (mailbox, link), connections waiting to be
     /// accepted (stream socket) or datagrams (UDP socket) in the object now.
     Fill(String),
+    /// A part of what one of the process's calls of one kind returned: (part, which, call,
+    /// process).
+    Call(Part, Which, &'static str, String),
     /// Read from the table a `bench` step measured (see [`super::measure`]).
     Measured(Measured),
     /// The one mechanism among the choices that a fact holds for.
@@ -151,11 +155,11 @@ pub const FORMS: &str = "state of P, next state of P, parent of P, children of P
 pc of P, pid of P, memory of P, exit status of P, priority of P, arrival|first run|finish|turnaround|waiting|response|\
 cpu time|switches of P, average waiting|turnaround|response, running, running at T, ready queue, \
 ready count, job count, processes, zombies, suspended, admitted, time, switches, switch overhead, \
-utilization, makespan, capacity of RING, items in OBJECT, last CALL of P, data of last CALL of P; \
-about RPC: result of P, result of PROCEDURE by P, request bytes of P, argument bytes of P, \
-little-endian bytes of P, balance at PORT, runs at PORT, runs of PROCEDURE at PORT; from a \
-`bench` step's table: fastest round trip, slowest round trip, lowest|highest median, \
-lowest|highest p99, most|least bandwidth, \
+utilization, makespan, capacity of RING, items in OBJECT, last CALL of P, data of last CALL of P, \
+data|error of first|second|third|last CALL of P; about RPC: result of P, result of PROCEDURE by \
+P, request bytes of P, argument bytes of P, little-endian bytes of P, balance at PORT, runs at \
+PORT, runs of PROCEDURE at PORT; from a `bench` step's table: fastest round trip, slowest round \
+trip, lowest|highest median, lowest|highest p99, most|least bandwidth, \
 median|p99|bandwidth of MECHANISM; facts: which keeps message boundaries, which is a byte \
 stream, which moves data without system calls, which needs its own synchronization, which has \
 no name, which must be unlinked, which works across machines";
@@ -218,7 +222,21 @@ impl Query {
             ["capacity", "of", o] => Query::Capacity(words.ring(o)?),
             ["items" | "bytes", "in", o] => Query::Fill(words.object(o)?),
             ["last", call, "of", n] => Query::LastCall(words::call(call)?, p(n)?),
-            ["data", "of", "last", call, "of", n] => Query::LastCallData(words::call(call)?, p(n)?),
+            // A Unix call's last data; Win32 functions and first|second|third go below.
+            ["data", "of", "last", call, "of", n] if words::call(call).is_ok() => {
+                Query::LastCallData(words::call(call)?, p(n)?)
+            }
+            [part @ ("data" | "error"), "of", which, c, "of", n]
+                if Which::parse(which).is_some() =>
+            {
+                let part = if *part == "data" {
+                    Part::Data
+                } else {
+                    Part::Error
+                };
+                let which = Which::parse(which).unwrap_or(Which::Last);
+                Query::Call(part, which, calls::call_name(c)?, p(n)?)
+            }
             _ => return Err(format!("`{text}` is not something I can compute")),
         })
     }
@@ -261,6 +279,7 @@ impl Query {
                 | Query::RunningAt(_)
                 | Query::ReadyQueue
                 | Query::LastCallData(..)
+                | Query::Call(..)
         ) && !self.is_mechanism()
     }
 }
@@ -273,6 +292,8 @@ pub struct Moment<'a> {
     pub report: &'a Report,
     /// The whole run's timeline.
     pub timeline: &'a Timeline,
+    /// The step of the run `kernel` is at.
+    pub step: u64,
 }
 
 impl Moment<'_> {
@@ -391,6 +412,13 @@ impl Moment<'_> {
                 num(fill.0)
             }
             Query::Rpc(asked) => asked.eval(self),
+            Query::Call(part, which, call, n) => {
+                let pid = self.process(n)?.pid;
+                match calls::result(self.timeline, self.step, pid, call, *which)? {
+                    Some(result) => calls::part_of(&result, *part).map(Value::Text),
+                    None => Err(format!("`{n}` is still blocked in that {call}")),
+                }
+            }
             // Not from the simulation: see `measure::eval` and `measure::fact`.
             Query::Measured(_) | Query::Fact(_) => {
                 Err("it comes from a measurement or a fact, not from the simulation".into())

@@ -476,6 +476,7 @@ fn question(
             kernel: at.replay.kernel(),
             report: at.full,
             timeline: at.replay.timeline(),
+            step: at.replay.step(),
         };
         Some(moment.eval(&query).map_err(|m| {
             err(

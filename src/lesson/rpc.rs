@@ -329,6 +329,7 @@ mod tests {
                 kernel: replay.kernel(),
                 report: &full,
                 timeline: replay.timeline(),
+                step,
             };
             check(&moment, &w);
         }

@@ -254,3 +254,92 @@ fn a_call_that_was_not_made_or_has_not_returned_has_no_answer() {
     let e = date_server("end", "items in daytme").unwrap_err();
     assert!(e.contains("did you mean `daytime`?"), "{e}");
 }
+
+/// The answers to `answers`, each asked in its own step at the point `go` moves to, in
+/// `ipc/win-named-pipe-vs-fifo` (the same exchange over a message-mode named pipe and over
+/// two FIFOs).
+fn call_answers(go: &str, answers: &[&str]) -> Vec<Value> {
+    let mut text = String::from(
+        "id = \"calls-test\"\ntitle = \"Calls\"\nscenario = \"ipc/win-named-pipe-vs-fifo\"\n",
+    );
+    for (i, a) in answers.iter().enumerate() {
+        let go = if i == 0 {
+            format!("go = \"{go}\"\n")
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "[[step]]\ntext = \"Ask.\"\n{go}[step.question]\nask = \"?\"\nanswer = \"{a}\"\n"
+        ));
+    }
+    lesson(&text)
+        .steps
+        .iter()
+        .map(|s| s.question.as_ref().unwrap().answer.clone().unwrap())
+        .collect()
+}
+
+fn text(t: &str) -> Value {
+    Value::Text(t.into())
+}
+
+// At tick 3 win-server has read "time?" and "date?", one message each, and waits in a third
+// ReadFile; at tick 7 win-client closes its handle and that read fails.
+#[test]
+fn answers_look_back_at_a_process_calls() {
+    assert_eq!(
+        call_answers(
+            "time 3",
+            &[
+                "data of first ReadFile of win-server",
+                "data of second readfile of win-server",
+                "error of first ReadFile of win-server",
+            ]
+        ),
+        [text("time?"), text("date?"), text("ERROR_SUCCESS")]
+    );
+    // The FIFO runs the two questions together; its end is a read of 0 bytes, no error.
+    assert_eq!(
+        call_answers(
+            "end",
+            &[
+                "error of last ReadFile of win-server",
+                "data of last ReadFile of win-client",
+                "data of first read of unix-server",
+                "data of first read of unix-client",
+                "error of last read of unix-server",
+            ]
+        ),
+        [
+            text("ERROR_BROKEN_PIPE"),
+            text("3 Dec"),
+            text("time?date?"),
+            text("12:003 Dec"),
+            text("none"),
+        ]
+    );
+}
+
+#[test]
+fn a_call_not_made_or_not_returned_has_no_answer() {
+    let ask = |go: &str, answer: &str| {
+        error(&format!(
+            "id = \"calls-test\"\ntitle = \"Calls\"\nscenario = \"ipc/win-named-pipe-vs-fifo\"\n\
+             [[step]]\ntext = \"Ask.\"\ngo = \"{go}\"\n[step.question]\nask = \"?\"\n\
+             answer = \"{answer}\"\n"
+        ))
+    };
+    let e = ask("time 3", "data of third ReadFile of win-server");
+    assert!(e.contains("still blocked in that ReadFile"), "{e}");
+    let e = ask("time 3", "data of first ReadFile of win-client");
+    assert!(
+        e.contains("has made no first ReadFile call by time 3"),
+        "{e}"
+    );
+    let e = ask("end", "data of last read of unix-server");
+    assert!(e.contains("returned no data"), "{e}");
+    let e = ask("end", "data of last ReadFiles of win-server");
+    assert!(e.contains("not a call I can look back at"), "{e}");
+    let e = ask("end", "data of fourth ReadFile of win-server");
+    assert!(e.contains("is not something I can compute"), "{e}");
+}

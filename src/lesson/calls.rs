@@ -55,15 +55,10 @@ pub fn call_name(word: &str) -> Result<&'static str, String> {
         })
 }
 
-/// The name a question uses for the call a step makes, if it may name it.
+/// The name a question uses for the call a step makes: its keyword (`recv`, `ReadFile`), or
+/// `None` for what is no system call (`cpu`, `io`, `sleep`).
 fn name_of(step: &Step) -> Option<&'static str> {
-    match step {
-        Step::Read { .. } => Some("read"),
-        Step::Receive { .. } => Some("receive"),
-        Step::Consume { .. } => Some("consume"),
-        Step::Win(w) => Some(w.keyword()),
-        _ => None,
-    }
+    step.is_system_call().then(|| step.keyword())
 }
 
 /// Which of the calls: `first`, `second`, `third` or `last`.

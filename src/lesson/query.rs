@@ -431,40 +431,23 @@ impl Moment<'_> {
         }
     }
 
-    /// What `name`'s most recent `call` returned by now, found by running the scenario again
-    /// from its start (the timeline keeps no events).
-    fn last_call(&self, call: &str, name: &str) -> Result<CallResult, String> {
+    /// What `name`'s most recent `call` returned by now (found as `calls::result` finds any
+    /// call: by stepping the run again from its start, as the timeline keeps no events).
+    fn last_call(&self, call: &'static str, name: &str) -> Result<CallResult, String> {
         let pid = self.process(name)?.pid;
         let now = self.kernel.now();
-        let mut kernel = self.timeline.snapshot_before(0).1.clone();
-        let mut events = Vec::new();
-        // `Some(None)`: the call blocked and has not returned yet.
-        let mut last: Option<Option<CallResult>> = None;
-        while kernel.steps() < self.kernel.steps() {
-            events.clear();
-            if kernel.step(&mut events).is_none() {
-                break;
-            }
-            for e in &events {
-                match e {
-                    Event::Call(c) if c.pid == pid && c.step.keyword() == call => {
-                        last = Some(c.result.clone());
-                    }
-                    // A process has one call in progress at most, so a CallDone while ours is
-                    // blocked is its return.
-                    Event::CallDone { pid: p, result, .. } if *p == pid && last == Some(None) => {
-                        last = Some(Some(result.clone()));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        match last {
-            None => Err(format!("`{name}` has made no `{call}` call by time {now}")),
-            Some(None) => Err(format!(
+        match super::calls::result(
+            self.timeline,
+            self.step,
+            pid,
+            call,
+            super::calls::Which::Last,
+        ) {
+            Ok(Some(result)) => Ok(result),
+            Ok(None) => Err(format!(
                 "`{name}`'s last `{call}` has not returned by time {now}"
             )),
-            Some(Some(result)) => Ok(result),
+            Err(_) => Err(format!("`{name}` has made no `{call}` call by time {now}")),
         }
     }
 

@@ -316,24 +316,7 @@ proptest! {
             list(&consumer),
         );
         let (events, done) = checked_run(&text)?;
-        let mut held: i64 = 0;
-        let mut given = Vec::new();
-        let mut taken = Vec::new();
-        for (_, step, result) in finished_calls(&events) {
-            match step {
-                proclab::kernel::Step::Produce { item, .. } => {
-                    held += 1;
-                    given.push(item.to_string());
-                }
-                proclab::kernel::Step::Consume { .. } => {
-                    held -= 1;
-                    taken.push(result.data.as_deref().unwrap_or("").to_string());
-                }
-                _ => {}
-            }
-            prop_assert!((0..slots as i64).contains(&held), "ring holds {} of {} slots\n{}", held, slots, text);
-        }
-        prop_assert_eq!(&given[..taken.len()], &taken[..], "\n{}", text);
+        check_ring_trace(&events, slots, &text)?;
         // Finished exactly when the consumer takes no more than is produced and the producer
         // never needs more room than the consumer makes.
         let p = produced.len();

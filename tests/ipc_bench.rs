@@ -6,6 +6,9 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+use common::bench::{assert_nothing_left, peers_of};
+
 use proclab::ipc_bench::Mechanism;
 use proclab::ipc_bench::names::{leftovers, mq_names, run_dir, shm_name};
 use serde_json::Value;
@@ -27,35 +30,6 @@ fn run(args: &[&str]) -> (i32, Output) {
         .unwrap();
     let pid = child.id() as i32;
     (pid, child.wait_with_output().unwrap())
-}
-
-/// Peer processes started by the proclab with this pid that still exist.
-fn peers_of(owner: i32) -> Vec<i32> {
-    let wanted = format!("--owner\0{owner}\0");
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
-                let c = String::from_utf8_lossy(&c);
-                c.contains("__ipc-peer") && c.contains(&wanted)
-            })
-        })
-        .collect()
-}
-
-fn assert_nothing_left(owner: i32) {
-    assert_eq!(
-        leftovers(owner),
-        Vec::<String>::new(),
-        "objects left behind"
-    );
-    assert_eq!(
-        peers_of(owner),
-        Vec::<i32>::new(),
-        "peer processes left behind"
-    );
 }
 
 fn positive(x: f64) -> bool {

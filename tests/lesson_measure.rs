@@ -7,8 +7,10 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+use common::bench::{assert_nothing_left, peers_of};
+
 use proclab::ipc_bench::Mechanism;
-use proclab::ipc_bench::names::leftovers;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -149,30 +151,6 @@ fn answer_from_the_table(s: &mut Session, output: &str, index: usize, lowest: bo
     let (right, _) = figures.iter().find(|(_, x)| *x == best).unwrap();
     s.send(&choice(*right));
     s.wait_for("Right.");
-}
-
-fn peers_of(owner: i32) -> Vec<i32> {
-    let wanted = format!("--owner\0{owner}\0");
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
-                let c = String::from_utf8_lossy(&c);
-                c.contains("__ipc-peer") && c.contains(&wanted)
-            })
-        })
-        .collect()
-}
-
-fn assert_nothing_left(owner: i32) {
-    assert_eq!(
-        leftovers(owner),
-        Vec::<String>::new(),
-        "objects left behind"
-    );
-    assert_eq!(peers_of(owner), Vec::<i32>::new(), "peers left behind");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::*;
 use crate::ipc_bench::{Bandwidth, Latency, Method, Row};
 use crate::lesson::Lesson;
 use crate::lesson::mechanisms::Property;
-use crate::scenario::ScenarioError;
+use crate::lesson::tests::error;
 
 fn row(mechanism: Mechanism, median_us: f64, p99_us: f64, mb_per_s: f64, note: &str) -> Row {
     Row {
@@ -173,19 +173,6 @@ ask = "Which keeps message boundaries?"
 answer = "which keeps message boundaries"
 choices = ["pipe", "message queue"]
 "#;
-
-fn error(text: &str) -> String {
-    match Lesson::parse("test.toml", text, None) {
-        Ok(_) => panic!("the lesson should not load"),
-        Err(ScenarioError::Invalid(d)) => format!(
-            "{}: {} ({})",
-            d.location(),
-            d.message,
-            d.hint.unwrap_or_default()
-        ),
-        Err(e) => e.to_string(),
-    }
-}
 
 #[test]
 fn measured_answers_wait_for_the_table_and_facts_do_not() {

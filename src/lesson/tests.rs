@@ -39,7 +39,8 @@ fn lesson(text: &str) -> Lesson {
     Lesson::parse("test.toml", text, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn error(text: &str) -> String {
+/// The author's error a lesson text is refused with, as `file:line:col: message (hint)`.
+pub(super) fn error(text: &str) -> String {
     match Lesson::parse("test.toml", text, None) {
         Ok(_) => panic!("the lesson should not load"),
         Err(ScenarioError::Invalid(d)) => format!(

@@ -73,3 +73,33 @@ pub fn checked_run(text: &str) -> Result<(Vec<Event>, bool), TestCaseError> {
     }
     Ok((events, kernel.is_done()))
 }
+
+/// Checks a ring's trace: after every finished call it holds from 0 to `slots - 1` items, and
+/// what the consumers took is what the producers put in, in order (a prefix of it).
+pub fn check_ring_trace(events: &[Event], slots: u32, text: &str) -> Result<(), TestCaseError> {
+    let mut held: i64 = 0;
+    let mut given = Vec::new();
+    let mut taken = Vec::new();
+    for (_, step, result) in finished_calls(events) {
+        match step {
+            proclab::kernel::Step::Produce { item, .. } => {
+                held += 1;
+                given.push(item.to_string());
+            }
+            proclab::kernel::Step::Consume { .. } => {
+                held -= 1;
+                taken.push(result.data.as_deref().unwrap_or("").to_string());
+            }
+            _ => {}
+        }
+        prop_assert!(
+            (0..i64::from(slots)).contains(&held),
+            "ring holds {} of {} slots\n{}",
+            held,
+            slots,
+            text
+        );
+    }
+    prop_assert_eq!(&given[..taken.len()], &taken[..], "\n{}", text);
+    Ok(())
+}

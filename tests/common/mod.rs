@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+#[cfg(target_os = "linux")]
+pub mod bench;
 pub mod bin;
 pub mod calls;
 #[cfg(target_os = "linux")]
